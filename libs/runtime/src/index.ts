@@ -1,0 +1,40 @@
+/**
+ * `@strom/runtime`: the one engine under every Strom API layer.
+ *
+ * @remarks
+ * Graphs and chaining, tasks with a single-threaded mailbox, exchanges between worker threads
+ * with credit-based flow control, key groups, keyed state backends, timers, watermarks, sources and
+ * sinks. User code normally reaches it through `@strom/process` or higher layers.
+ *
+ * @packageDocumentation
+ */
+
+// --- core ---
+export * from './core/errors.js'
+export * from './core/element.js'
+export * from './core/collector.js'
+export * from './core/output-tag.js'
+export * from './core/key.js'
+export * from './core/key-groups.js'
+export * from './metrics/metric-group.js'
+
+// --- operators ---
+export * from './operators/output.js'
+export * from './operators/stream-operator.js'
+export * from './operators/abstract-stream-operator.js'
+
+// --- state ---
+export * from './state/state.js'
+export * from './state/state-descriptor.js'
+export * from './state/state-ttl-config.js'
+export * from './state/keyed-state-backend.js'
+
+// --- time & watermarks ---
+export * from './time/clock.js'
+export * from './time/timer-service.js'
+
+// --- sources & sinks ---
+export * from './source/source.js'
+export * from './sink/sink.js'
+
+// --- graph & execution ---
