@@ -38,3 +38,9 @@ export * from './source/source.js'
 export * from './sink/sink.js'
 
 // --- graph & execution ---
+export * from './graph/partitioner.js'
+export * from './graph/stream-graph.js'
+export * from './graph/job-graph.js'
+export * from './execution/job-definition.js'
+export * from './execution/job-client.js'
+export * from './execution/execute.js'

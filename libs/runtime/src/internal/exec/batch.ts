@@ -1,0 +1,22 @@
+/**
+ * What travels between tasks: a batch of records (values and timestamps side by side, no wrapper
+ * per record), optionally followed by one control event. Batches are plain data, so the same
+ * object goes through an in-thread channel and, structured-cloned, through a MessagePort.
+ */
+export interface Batch {
+  values: unknown[]
+  timestamps: number[]
+  /** A control event that follows the records: one of the CTRL_* codes. */
+  control: number
+  /** The control event's value (the watermark for CTRL_WATERMARK). */
+  controlValue: number
+}
+
+export const CTRL_NONE = 0
+export const CTRL_WATERMARK = 1
+export const CTRL_IDLE = 2
+export const CTRL_ACTIVE = 3
+/** The producer subtask has ended; nothing follows on this channel. */
+export const CTRL_END = 4
+
+export const newBatch = (): Batch => ({ values: [], timestamps: [], control: CTRL_NONE, controlValue: 0 })

@@ -1,0 +1,133 @@
+import { UserFunctionError, describeError } from '../../core/errors.js'
+import type { OutputTag } from '../../core/output-tag.js'
+import type { Key } from '../../core/key.js'
+import type { KeyedStateBackend } from '../../state/keyed-state-backend.js'
+import type { Output } from '../../operators/output.js'
+import type { OneInputStreamOperator } from '../../operators/stream-operator.js'
+
+/**
+ * Where a node's records go: the next operator of the chain, or a network edge.
+ */
+export interface RecordConsumer {
+  push(value: unknown, timestamp: number): void
+  watermark(watermark: number): void
+  status(idle: boolean): void
+}
+
+/** What is needed to name a failing operator in an error. */
+export interface OperatorIdentity {
+  readonly name: string
+  readonly subtaskIndex: number
+  readonly parallelism: number
+  readonly backend: KeyedStateBackend<Key> | undefined
+}
+
+const currentKeyOf = (backend: KeyedStateBackend<Key> | undefined): { has: boolean; key: unknown } => {
+  if (backend === undefined) return { has: false, key: undefined }
+  try {
+    return { has: true, key: backend.getCurrentKey() }
+  } catch {
+    return { has: false, key: undefined }
+  }
+}
+
+/**
+ * Wraps what an operator threw into a {@link UserFunctionError} naming the operator, the subtask and
+ * the key; an error already wrapped (by an operator further down the chain) passes unchanged.
+ */
+export const wrapOperatorError = (e: unknown, op: OperatorIdentity, what: string): unknown => {
+  if (e instanceof UserFunctionError) return e
+  const { has, key } = currentKeyOf(op.backend)
+  const keyText = has ? ` with key ${JSON.stringify(typeof key === 'bigint' ? key.toString() : key)}` : ''
+  return new UserFunctionError(
+    `Operator '${op.name}' (subtask ${op.subtaskIndex + 1}/${op.parallelism}) failed while processing ${what}${keyText}: ${describeError(e)}`,
+    op.name,
+    op.subtaskIndex,
+    has ? key : undefined,
+    { cause: e },
+  )
+}
+
+/** Feeds a chained one-input operator. */
+export class ChainedInput implements RecordConsumer {
+  constructor(
+    private readonly op: OneInputStreamOperator<unknown, unknown>,
+    private readonly id: OperatorIdentity,
+  ) {}
+
+  push(value: unknown, timestamp: number): void {
+    try {
+      this.op.processElement(value, timestamp)
+    } catch (e) {
+      throw wrapOperatorError(e, this.id, 'a record')
+    }
+  }
+
+  watermark(watermark: number): void {
+    try {
+      this.op.processWatermark(watermark)
+    } catch (e) {
+      throw wrapOperatorError(e, this.id, `watermark ${watermark}`)
+    }
+  }
+
+  status(idle: boolean): void {
+    this.op.processWatermarkStatus(idle)
+  }
+}
+
+/** An operator's output with one consumer and no side outputs: the common, fast case. */
+export class SingleOutput implements Output<unknown> {
+  constructor(private readonly consumer: RecordConsumer) {}
+
+  collect(value: unknown, timestamp: number): void {
+    this.consumer.push(value, timestamp)
+  }
+
+  collectSide(): void {}
+
+  emitWatermark(watermark: number): void {
+    this.consumer.watermark(watermark)
+  }
+
+  emitWatermarkStatus(idle: boolean): void {
+    this.consumer.status(idle)
+  }
+}
+
+/** An operator's output with several consumers and/or side outputs. */
+export class FanOutOutput implements Output<unknown> {
+  constructor(
+    private readonly main: readonly RecordConsumer[],
+    private readonly sides: ReadonlyMap<string, readonly RecordConsumer[]>,
+    private readonly all: readonly RecordConsumer[],
+  ) {}
+
+  collect(value: unknown, timestamp: number): void {
+    const m = this.main
+    for (let i = 0; i < m.length; i++) m[i]!.push(value, timestamp)
+  }
+
+  collectSide<S>(tag: OutputTag<S>, value: S, timestamp: number): void {
+    const s = this.sides.get(tag.id)
+    if (s !== undefined) for (let i = 0; i < s.length; i++) s[i]!.push(value, timestamp)
+  }
+
+  emitWatermark(watermark: number): void {
+    for (const c of this.all) c.watermark(watermark)
+  }
+
+  emitWatermarkStatus(idle: boolean): void {
+    for (const c of this.all) c.status(idle)
+  }
+}
+
+/** Builds the output of a node from its consumers. */
+export const makeOutput = (
+  main: readonly RecordConsumer[],
+  sides: ReadonlyMap<string, readonly RecordConsumer[]>,
+): Output<unknown> => {
+  const all = [...main, ...[...sides.values()].flat()]
+  if (main.length === 1 && sides.size === 0) return new SingleOutput(main[0]!)
+  return new FanOutOutput(main, sides, all)
+}

@@ -1,0 +1,199 @@
+import type { MessagePort } from 'node:worker_threads'
+import { InternalError } from '../../core/errors.js'
+import type { Batch } from './batch.js'
+
+/**
+ * The producer's end of a channel (one producer subtask to one consumer subtask).
+ *
+ * @remarks
+ * Credit-based flow control: the consumer grants `credits` batches; each send uses one; the consumer
+ * returns one per batch it has processed. `send` never blocks (the per-record path is synchronous),
+ * so a producer checks `writable()` between its own batches and awaits `whenWritable()` when it is
+ * out of credit: a slow consumer slows its producers and queues stay bounded.
+ */
+export interface ChannelSender {
+  send(batch: Batch): void
+  writable(): boolean
+  /** Calls `wake` once credit is back (or at once if there is credit). */
+  onWritable(wake: () => void): void
+  close(): void
+}
+
+/** Something the gate can give a processed batch's credit back to. */
+export interface CreditReturn {
+  ack(): void
+}
+
+/**
+ * The consumer side of all channels into one task: batches arrive in one FIFO, tagged with their
+ * channel, so order per channel is kept and channels are served fairly.
+ */
+export class InputGate {
+  private readonly channels: number[] = []
+  private readonly batches: Batch[] = []
+  private readonly returns: CreditReturn[] = []
+  private head = 0
+  private ended = 0
+  private wake: (() => void) | undefined
+
+  constructor(
+    /** The number of channels. */
+    readonly numChannels: number,
+    /** The input (0 or 1) each channel belongs to. */
+    readonly inputOfChannel: readonly number[],
+  ) {}
+
+  /** Sets the function that wakes the owning task when a batch arrives. */
+  setWake(wake: () => void): void {
+    this.wake = wake
+  }
+
+  deliver(channel: number, batch: Batch, credit: CreditReturn): void {
+    this.channels.push(channel)
+    this.batches.push(batch)
+    this.returns.push(credit)
+    this.wake?.()
+  }
+
+  /** Whether a batch is waiting. */
+  hasBatch(): boolean {
+    return this.head < this.batches.length
+  }
+
+  /** The channel of the next batch; only valid when `hasBatch()`. */
+  nextChannel(): number {
+    return this.channels[this.head]!
+  }
+
+  /** Takes the next batch; its credit is returned with `ackTaken()` once processed. */
+  take(): Batch {
+    const b = this.batches[this.head]!
+    this.batches[this.head] = undefined as unknown as Batch
+    return b
+  }
+
+  /** Returns the credit of the batch last taken, and moves on. */
+  ackTaken(): void {
+    const r = this.returns[this.head]!
+    this.returns[this.head] = undefined as unknown as CreditReturn
+    this.head++
+    if (this.head > 1024 && this.head * 2 > this.batches.length) {
+      this.channels.splice(0, this.head)
+      this.batches.splice(0, this.head)
+      this.returns.splice(0, this.head)
+      this.head = 0
+    }
+    r.ack()
+  }
+
+  /** Marks a channel ended (its END control arrived). */
+  channelEnded(): void {
+    this.ended++
+    if (this.ended > this.numChannels) throw new InternalError('An input gate saw more channel ends than channels.')
+  }
+
+  /** Whether every channel has ended. */
+  allEnded(): boolean {
+    return this.ended === this.numChannels
+  }
+}
+
+/** A channel between two subtasks of the same thread: the batch object is handed over. */
+export class LocalChannel implements ChannelSender, CreditReturn {
+  private credits: number
+  private waiter: (() => void) | undefined
+
+  constructor(
+    private readonly gate: InputGate,
+    private readonly channelIndex: number,
+    credits: number,
+  ) {
+    this.credits = credits
+  }
+
+  send(batch: Batch): void {
+    this.credits--
+    this.gate.deliver(this.channelIndex, batch, this)
+  }
+
+  writable(): boolean {
+    return this.credits > 0
+  }
+
+  onWritable(wake: () => void): void {
+    if (this.credits > 0) wake()
+    else this.waiter = wake
+  }
+
+  ack(): void {
+    this.credits++
+    const w = this.waiter
+    if (w !== undefined) {
+      this.waiter = undefined
+      w()
+    }
+  }
+
+  close(): void {}
+}
+
+/** Message sent back on a remote channel's port: this many credits. */
+type CreditMessage = number
+
+/** The producer's end of a channel to a subtask in another thread, over a MessagePort. */
+export class RemoteChannelSender implements ChannelSender {
+  private credits: number
+  private waiter: (() => void) | undefined
+
+  constructor(
+    private readonly port: MessagePort,
+    credits: number,
+  ) {
+    this.credits = credits
+    port.on('message', (m: CreditMessage) => {
+      this.credits += m
+      const w = this.waiter
+      if (w !== undefined && this.credits > 0) {
+        this.waiter = undefined
+        w()
+      }
+    })
+  }
+
+  send(batch: Batch): void {
+    this.credits--
+    this.port.postMessage(batch)
+  }
+
+  writable(): boolean {
+    return this.credits > 0
+  }
+
+  onWritable(wake: () => void): void {
+    if (this.credits > 0) wake()
+    else this.waiter = wake
+  }
+
+  close(): void {
+    this.port.close()
+  }
+}
+
+/** The consumer's end of a channel from another thread: delivers into the gate, returns credit. */
+export class RemoteChannelReceiver implements CreditReturn {
+  constructor(
+    private readonly port: MessagePort,
+    gate: InputGate,
+    channelIndex: number,
+  ) {
+    port.on('message', (batch: Batch) => gate.deliver(channelIndex, batch, this))
+  }
+
+  ack(): void {
+    this.port.postMessage(1 satisfies CreditMessage)
+  }
+
+  close(): void {
+    this.port.close()
+  }
+}

@@ -1,0 +1,104 @@
+import type { Clock } from '../../time/clock.js'
+import type { ProcessingTimeService } from '../../time/timer-service.js'
+import { wrapOperatorError, type OperatorIdentity } from './chain.js'
+
+/**
+ * A task's mailbox: actions (timer callbacks, split assignments, control) that the task runs between
+ * batches, in order, on its own thread, so they never interleave with record processing.
+ */
+export class Mailbox {
+  private readonly mails: (() => void)[] = []
+  private head = 0
+  private wake: (() => void) | undefined
+
+  setWake(wake: () => void): void {
+    this.wake = wake
+  }
+
+  put(mail: () => void): void {
+    this.mails.push(mail)
+    this.wake?.()
+  }
+
+  hasMail(): boolean {
+    return this.head < this.mails.length
+  }
+
+  /** Runs every mail that is waiting, including mail put while running. */
+  drain(): void {
+    while (this.head < this.mails.length) {
+      const m = this.mails[this.head]!
+      this.mails[this.head++] = undefined as unknown as () => void
+      m()
+    }
+    this.mails.length = 0
+    this.head = 0
+  }
+}
+
+/**
+ * Processing-time timers of a task on the real clock: a due timer puts its callback into the
+ * mailbox, so the callback runs on the task's thread between batches.
+ */
+export class MailboxProcessingTimeService implements ProcessingTimeService {
+  private readonly pending = new Set<NodeJS.Timeout>()
+  private closed = false
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly mailbox: Mailbox,
+  ) {}
+
+  getCurrentProcessingTime(): number {
+    return this.clock.now()
+  }
+
+  registerTimer(time: number, callback: (time: number) => void): { cancel(): void } {
+    if (this.closed) return { cancel: () => {} }
+    let cancelled = false
+    const handle = setTimeout(
+      () => {
+        this.pending.delete(handle)
+        if (!cancelled && !this.closed) this.mailbox.put(() => !cancelled && callback(time))
+      },
+      Math.max(0, time - this.clock.now()),
+    )
+    this.pending.add(handle)
+    return {
+      cancel: () => {
+        cancelled = true
+        clearTimeout(handle)
+        this.pending.delete(handle)
+      },
+    }
+  }
+
+  /** Cancels every pending timer; later registrations are ignored. */
+  close(): void {
+    this.closed = true
+    for (const h of this.pending) clearTimeout(h)
+    this.pending.clear()
+  }
+}
+
+/** An operator's view of the task's processing-time service: failures in its timers name it. */
+export class OperatorProcessingTimeService implements ProcessingTimeService {
+  constructor(
+    private readonly base: MailboxProcessingTimeService,
+    private readonly identity: OperatorIdentity,
+  ) {}
+
+  getCurrentProcessingTime(): number {
+    return this.base.getCurrentProcessingTime()
+  }
+
+  registerTimer(time: number, callback: (time: number) => void): { cancel(): void } {
+    return this.base.registerTimer(time, (t) => {
+      try {
+        callback(t)
+      } catch (e) {
+        throw wrapOperatorError(e, this.identity, `a processing-time timer at ${t}`)
+      }
+    })
+  }
+}

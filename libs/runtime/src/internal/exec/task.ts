@@ -1,0 +1,493 @@
+import { GraphError, InternalError } from '../../core/errors.js'
+import { MAX_WATERMARK } from '../../core/element.js'
+import { keyGroupRangeForSubtask } from '../../core/key-groups.js'
+import type { JobGraph, JobVertex } from '../../graph/job-graph.js'
+import type { StreamNode } from '../../graph/stream-graph.js'
+import { MapMetricGroup } from '../../metrics/metric-group.js'
+import type { Output } from '../../operators/output.js'
+import type {
+  OneInputStreamOperator,
+  StreamOperator,
+  TaskInfo,
+  TwoInputStreamOperator,
+} from '../../operators/stream-operator.js'
+import type { SourceSplit } from '../../source/source.js'
+import type { Clock } from '../../time/clock.js'
+import { CTRL_ACTIVE, CTRL_END, CTRL_IDLE, CTRL_WATERMARK, type Batch } from './batch.js'
+import { ChainedInput, makeOutput, wrapOperatorError, type OperatorIdentity, type RecordConsumer } from './chain.js'
+import type { InputGate } from './channels.js'
+import { createKeyedServices, createOperatorStateStore, createSourceOutput, createValve, type KeyedServices, type SourceOutputDriver, type WatermarkValve } from './services.js'
+import { Mailbox, MailboxProcessingTimeService, OperatorProcessingTimeService } from './mailbox.js'
+import type { RecordWriter } from './record-writer.js'
+import { SinkOperator } from './sink-operator.js'
+
+/** What a source reader's subtask receives from the enumerator. */
+export interface ReaderHandlers {
+  addSplits(splits: readonly SourceSplit[]): void
+  noMoreSplits(): void
+}
+
+/** The task's view of the job coordinator (in the main thread, directly or over messages). */
+export interface CoordinatorLink {
+  registerReader(vertexId: number, subtaskIndex: number, handlers: ReaderHandlers): void
+  requestSplit(vertexId: number, subtaskIndex: number): void
+  sinkMessage(nodeId: number, subtaskIndex: number, message: unknown): void
+}
+
+/** What every task of a job shares. */
+export interface TaskServices {
+  readonly clock: Clock
+  readonly coordinator: CoordinatorLink
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+/** How long a task runs before it lets the event loop (I/O, timers, other tasks) in, in ms. */
+const TIME_SLICE_MS = 5
+
+/**
+ * One subtask of a job vertex: the chain of operators, its input gate (or source reader), its
+ * network outputs, a mailbox and processing-time timers. Single-threaded: records, watermarks,
+ * timers and mail are processed one after the other, never concurrently.
+ */
+export class StreamTask {
+  private readonly mailbox = new Mailbox()
+  private readonly pts: MailboxProcessingTimeService
+  private readonly operators: (StreamOperator<unknown> | undefined)[] = []
+  private readonly identities: OperatorIdentity[] = []
+  private readonly outputs: Output<unknown>[] = []
+  private readonly keyed: (KeyedServices | undefined)[] = []
+  private readonly operatorPts: OperatorProcessingTimeService[] = []
+  private readonly allWriters: RecordWriter[]
+  private readonly metricGroups: MapMetricGroup[] = []
+  private readonly name: string
+  private cancelled = false
+  private signal: (() => void) | undefined
+  private recordsIn = 0
+  private headInput0: RecordConsumer | undefined
+  private headInput1: RecordConsumer | undefined
+  private valve: WatermarkValve | undefined
+
+  constructor(
+    private readonly jg: JobGraph,
+    private readonly vertex: JobVertex,
+    readonly subtaskIndex: number,
+    private readonly gate: InputGate | undefined,
+    writers: ReadonlyMap<number, RecordWriter>,
+    private readonly services: TaskServices,
+  ) {
+    const graph = jg.streamGraph
+    this.name = `${vertex.nodes.map((n) => n.name).join(' -> ')} (${subtaskIndex + 1}/${vertex.parallelism})`
+    this.allWriters = [...writers.values()]
+    this.pts = new MailboxProcessingTimeService(services.clock, this.mailbox)
+    this.mailbox.setWake(this.wakeUp)
+    gate?.setWake(this.wakeUp)
+    const inChain = new Set(vertex.nodes.map((n) => n.id))
+
+    // 1. operators and their keyed services
+    for (const node of vertex.nodes) {
+      this.operators.push(this.createOperator(node))
+      const identity: { -readonly [P in keyof OperatorIdentity]: OperatorIdentity[P] } = {
+        name: node.name,
+        subtaskIndex,
+        parallelism: node.parallelism,
+        backend: undefined,
+      }
+      const pts = new OperatorProcessingTimeService(this.pts, identity)
+      this.operatorPts.push(pts)
+      const keyed =
+        node.spec.kind === 'operator' && node.spec.keySelectors.some((k) => k !== undefined)
+          ? createKeyedServices({
+              operatorName: node.name,
+              keyGroupRange: keyGroupRangeForSubtask(graph.maxParallelism, node.parallelism, subtaskIndex),
+              maxParallelism: graph.maxParallelism,
+              clock: services.clock,
+              processingTimeService: pts,
+            })
+          : undefined
+      this.keyed.push(keyed)
+      identity.backend = keyed?.backend
+      this.identities.push(identity)
+    }
+
+    // 2. outputs, from the consumers of each node: chained successors and network edges
+    vertex.nodes.forEach((node) => {
+      const main: RecordConsumer[] = []
+      const sides = new Map<string, RecordConsumer[]>()
+      for (const e of graph.outEdges(node.id)) {
+        let consumer: RecordConsumer
+        if (inChain.has(e.target)) {
+          const pos = vertex.nodes.findIndex((n) => n.id === e.target)
+          consumer = new ChainedInput(this.operators[pos] as OneInputStreamOperator<unknown, unknown>, this.identities[pos]!)
+        } else {
+          const je = vertex.outputs.find((o) => o.edge === e)
+          const w = je === undefined ? undefined : writers.get(je.id)
+          if (w === undefined) throw new InternalError(`No record writer for the edge '${node.name}' -> '${graph.node(e.target).name}'.`)
+          consumer = w
+        }
+        if (e.sideOutput === undefined) main.push(consumer)
+        else {
+          const list = sides.get(e.sideOutput) ?? []
+          list.push(consumer)
+          sides.set(e.sideOutput, list)
+        }
+      }
+      this.outputs.push(main.length === 0 && sides.size === 0 ? DISCARD : makeOutput(main, sides))
+    })
+
+    // 3. setup
+    vertex.nodes.forEach((node, i) => {
+      const op = this.operators[i]
+      if (op === undefined) return
+      const metrics = new MapMetricGroup(`${graph.jobName}.${node.name}.${subtaskIndex}`)
+      this.metricGroups.push(metrics)
+      const info: TaskInfo = {
+        jobName: graph.jobName,
+        operatorName: node.name,
+        operatorId: graph.uidOf(node),
+        subtaskIndex,
+        parallelism: node.parallelism,
+        maxParallelism: graph.maxParallelism,
+        taskNameWithSubtask: `${node.name} (${subtaskIndex + 1}/${node.parallelism})`,
+      }
+      const keyed = this.keyed[i]
+      op.setup({
+        info,
+        output: this.outputs[i]!,
+        clock: services.clock,
+        processingTimeService: this.operatorPts[i]!,
+        operatorStateStore: createOperatorStateStore(),
+        keyedStateBackend: keyed?.backend,
+        timeServiceManager: keyed?.timeServiceManager,
+        keySelectors: node.spec.kind === 'operator' ? node.spec.keySelectors : [],
+        metrics,
+        config: graph.config,
+      })
+    })
+
+    // 4. the head's inputs
+    const head = vertex.nodes[0]!
+    if (head.spec.kind !== 'source') {
+      if (gate === undefined) throw new InternalError(`Task ${this.name} has no input gate.`)
+      const headOp = this.operators[0]!
+      const id = this.identities[0]!
+      if (head.spec.kind === 'operator' && head.spec.inputs === 2) {
+        const two = headOp as TwoInputStreamOperator<unknown, unknown, unknown>
+        this.headInput0 = new FirstInput(two, id)
+        this.headInput1 = new SecondInput(two, id)
+      } else {
+        this.headInput0 = new ChainedInput(headOp as OneInputStreamOperator<unknown, unknown>, id)
+      }
+      const watermarkTarget = this.headInput0
+      this.valve = createValve(gate.numChannels, {
+        emitWatermark: (wm) => watermarkTarget.watermark(wm),
+        emitWatermarkStatus: (idle) => watermarkTarget.status(idle),
+      })
+    }
+  }
+
+  /** The task's name with its subtask, for messages. */
+  get taskName(): string {
+    return this.name
+  }
+
+  private readonly wakeUp = (): void => {
+    const s = this.signal
+    if (s !== undefined) {
+      this.signal = undefined
+      s()
+    }
+  }
+
+  private waitForWake(): Promise<void> {
+    return new Promise((resolve) => {
+      this.signal = resolve
+    })
+  }
+
+  private createOperator(node: StreamNode): StreamOperator<unknown> | undefined {
+    switch (node.spec.kind) {
+      case 'source':
+        return undefined
+      case 'sink':
+        return new SinkOperator(node.spec.sink, (subtask, m) => this.services.coordinator.sinkMessage(node.id, subtask, m))
+      case 'operator': {
+        try {
+          return node.spec.factory()
+        } catch (e) {
+          throw new GraphError(`Creating operator '${node.name}' failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+        }
+      }
+    }
+  }
+
+  /** Stops the task as soon as possible; it ends without finishing its operators. */
+  cancel(): void {
+    this.cancelled = true
+    this.wakeUp()
+  }
+
+  /** Runs the task to its end. Rejects with a named error if an operator fails. */
+  async run(): Promise<void> {
+    try {
+      for (let i = this.operators.length - 1; i >= 0; i--) {
+        const op = this.operators[i]
+        if (op === undefined) continue
+        try {
+          op.open()
+        } catch (e) {
+          throw wrapOperatorError(e, this.identities[i]!, 'open()')
+        }
+      }
+      const head = this.vertex.nodes[0]!
+      if (head.spec.kind === 'source') await this.runSource(head)
+      else await this.runInputs(this.gate!)
+      if (this.cancelled) return
+      this.operators.forEach((op, i) => {
+        if (op === undefined) return
+        try {
+          op.finish()
+        } catch (e) {
+          throw wrapOperatorError(e, this.identities[i]!, 'the end of input (finish)')
+        }
+      })
+      for (const w of this.allWriters) w.flush()
+      for (const w of this.allWriters) w.end()
+    } finally {
+      this.closeAll()
+    }
+  }
+
+  private closeAll(): void {
+    this.pts.close()
+    for (const op of this.operators) {
+      try {
+        op?.close()
+      } catch {
+        // close must not throw; a failure here must not hide the original one
+      }
+    }
+    for (const k of this.keyed) k?.backend.dispose()
+    for (const w of this.allWriters) w.close()
+  }
+
+  private writable(): boolean {
+    const ws = this.allWriters
+    for (let i = 0; i < ws.length; i++) if (!ws[i]!.writable()) return false
+    return true
+  }
+
+  private async waitWritable(): Promise<void> {
+    while (!this.cancelled && !this.writable()) {
+      const wait = this.waitForWake()
+      for (const w of this.allWriters) if (!w.writable()) { w.onWritable(this.wakeUp); break }
+      await wait
+      if (this.mailbox.hasMail()) this.mailbox.drain()
+    }
+  }
+
+  private flushOutputs(): void {
+    const ws = this.allWriters
+    for (let i = 0; i < ws.length; i++) ws[i]!.flush()
+  }
+
+  private async runInputs(gate: InputGate): Promise<void> {
+    const bufferTimeout = this.jg.streamGraph.bufferTimeout
+    let lastFlush = Date.now()
+    let sliceStart = lastFlush
+    for (;;) {
+      if (this.cancelled) return
+      if (this.mailbox.hasMail()) this.mailbox.drain()
+      if (gate.hasBatch()) {
+        if (!this.writable()) {
+          this.flushOutputs()
+          await this.waitWritable()
+          continue
+        }
+        const ch = gate.nextChannel()
+        const batch = gate.take()
+        this.processBatch(gate, ch, batch)
+        gate.ackTaken()
+        const now = Date.now()
+        if (now - lastFlush >= bufferTimeout) {
+          this.flushOutputs()
+          lastFlush = now
+        }
+        if (now - sliceStart >= TIME_SLICE_MS) {
+          await yieldToEventLoop()
+          sliceStart = Date.now()
+        }
+      } else if (gate.allEnded()) {
+        return
+      } else {
+        this.flushOutputs()
+        await this.waitForWake()
+        lastFlush = sliceStart = Date.now()
+      }
+    }
+  }
+
+  private processBatch(gate: InputGate, channel: number, batch: Batch): void {
+    const values = batch.values
+    const timestamps = batch.timestamps
+    const n = values.length
+    if (n > 0) {
+      this.recordsIn += n
+      const input = gate.inputOfChannel[channel] === 0 ? this.headInput0! : this.headInput1!
+      for (let i = 0; i < n; i++) input.push(values[i], timestamps[i]!)
+    }
+    switch (batch.control) {
+      case CTRL_WATERMARK:
+        this.valve!.inputWatermark(batch.controlValue, channel)
+        break
+      case CTRL_IDLE:
+        this.valve!.inputWatermarkStatus(true, channel)
+        break
+      case CTRL_ACTIVE:
+        this.valve!.inputWatermarkStatus(false, channel)
+        break
+      case CTRL_END:
+        gate.channelEnded()
+        break
+    }
+  }
+
+  private async runSource(node: StreamNode): Promise<void> {
+    if (node.spec.kind !== 'source') throw new InternalError('runSource on a non-source node')
+    const coordinator = this.services.coordinator
+    const graph = this.jg.streamGraph
+    const reader = node.spec.source.createReader({
+      subtaskIndex: this.subtaskIndex,
+      parallelism: node.parallelism,
+      clock: this.services.clock,
+      sendSplitRequest: () => coordinator.requestSplit(this.vertex.id, this.subtaskIndex),
+    })
+    const out: SourceOutputDriver = createSourceOutput(node.spec.watermarkStrategy, this.outputs[0]!, this.services.clock)
+    coordinator.registerReader(this.vertex.id, this.subtaskIndex, {
+      addSplits: (splits) => this.mailbox.put(() => reader.addSplits(splits)),
+      noMoreSplits: () => this.mailbox.put(() => reader.notifyNoMoreSplits()),
+    })
+    const identity = this.identities[0]!
+    const interval = graph.autoWatermarkInterval
+    let periodic: { cancel(): void } | undefined
+    const schedulePeriodic = (): void => {
+      periodic = this.pts.registerTimer(this.pts.getCurrentProcessingTime() + interval, () => {
+        out.emitPeriodicWatermark()
+        schedulePeriodic()
+      })
+    }
+    if (interval > 0) schedulePeriodic()
+    try {
+      reader.start()
+      const bufferTimeout = graph.bufferTimeout
+      let lastFlush = Date.now()
+      let sliceStart = lastFlush
+      for (;;) {
+        if (this.cancelled) return
+        if (this.mailbox.hasMail()) this.mailbox.drain()
+        if (!this.writable()) {
+          this.flushOutputs()
+          await this.waitWritable()
+          continue
+        }
+        let status
+        try {
+          status = out.poll(reader)
+        } catch (e) {
+          throw wrapOperatorError(e, identity, 'the source (pollNext)')
+        }
+        if (status === 'END_OF_INPUT') break
+        const now = Date.now()
+        if (status === 'NOTHING_AVAILABLE') {
+          this.flushOutputs()
+          lastFlush = now
+          const wake = this.waitForWake()
+          await Promise.race([reader.isAvailable(), wake])
+          this.signal = undefined
+          sliceStart = Date.now()
+          continue
+        }
+        if (now - lastFlush >= bufferTimeout) {
+          this.flushOutputs()
+          lastFlush = now
+        }
+        if (now - sliceStart >= TIME_SLICE_MS) {
+          await yieldToEventLoop()
+          sliceStart = Date.now()
+        }
+      }
+      periodic?.cancel()
+      if (this.mailbox.hasMail()) this.mailbox.drain()
+      out.emitFinalWatermark(MAX_WATERMARK)
+    } finally {
+      periodic?.cancel()
+      await reader.close()
+    }
+  }
+
+  /** Records received over the network, for metrics. */
+  get numRecordsIn(): number {
+    return this.recordsIn
+  }
+
+  /** Every metric of the task's operators, plus the task's own counters. */
+  metricsSnapshot(): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const g of this.metricGroups) Object.assign(out, g.snapshot())
+    const scope = `${this.jg.streamGraph.jobName}.${this.vertex.nodes[0]!.name}.${this.subtaskIndex}`
+    out[`${scope}.numRecordsIn`] = this.recordsIn
+    let outCount = 0
+    for (const w of this.allWriters) outCount += w.recordsOut
+    const tail = this.vertex.nodes[this.vertex.nodes.length - 1]!
+    out[`${this.jg.streamGraph.jobName}.${tail.name}.${this.subtaskIndex}.numRecordsOut`] = outCount
+    if (this.valve !== undefined) out[`${scope}.currentInputWatermark`] = this.valve.currentWatermark()
+    return out
+  }
+}
+
+const DISCARD: Output<unknown> = {
+  collect: () => {},
+  collectSide: () => {},
+  emitWatermark: () => {},
+  emitWatermarkStatus: () => {},
+}
+
+class FirstInput implements RecordConsumer {
+  constructor(
+    private readonly op: TwoInputStreamOperator<unknown, unknown, unknown>,
+    private readonly id: OperatorIdentity,
+  ) {}
+  push(value: unknown, timestamp: number): void {
+    try {
+      this.op.processElement1(value, timestamp)
+    } catch (e) {
+      throw wrapOperatorError(e, this.id, 'a record of input 1')
+    }
+  }
+  watermark(watermark: number): void {
+    try {
+      this.op.processWatermark(watermark)
+    } catch (e) {
+      throw wrapOperatorError(e, this.id, `watermark ${watermark}`)
+    }
+  }
+  status(idle: boolean): void {
+    this.op.processWatermarkStatus(idle)
+  }
+}
+
+class SecondInput extends FirstInput {
+  constructor(
+    private readonly op2: TwoInputStreamOperator<unknown, unknown, unknown>,
+    private readonly id2: OperatorIdentity,
+  ) {
+    super(op2, id2)
+  }
+  override push(value: unknown, timestamp: number): void {
+    try {
+      this.op2.processElement2(value, timestamp)
+    } catch (e) {
+      throw wrapOperatorError(e, this.id2, 'a record of input 2')
+    }
+  }
+}

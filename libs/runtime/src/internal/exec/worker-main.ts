@@ -1,0 +1,75 @@
+// The body of a Strom worker thread: rebuilds the job's graph from its module, runs the subtasks of
+// its slot, and talks to the main thread's coordinator over the parent port.
+import { parentPort, workerData } from 'node:worker_threads'
+import { buildJobGraph } from '../../graph/job-graph.js'
+import { lookupJob } from '../../execution/job-definition.js'
+import { SystemClock } from '../../time/clock.js'
+import { RemoteChannelReceiver, RemoteChannelSender } from './channels.js'
+import { deployTasks, type ChannelSlot } from './deploy.js'
+import type { CoordinatorLink, ReaderHandlers } from './task.js'
+import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js'
+import { InternalError } from '../../core/errors.js'
+
+const init = workerData as WorkerInit
+const port = parentPort!
+const send = (m: FromWorker): void => port.postMessage(m)
+
+const main = async (): Promise<void> => {
+  await import(init.moduleUrl)
+  const def = lookupJob(init.moduleUrl, init.jobName)
+  const graph = def.build(init.params)
+  const jg = buildJobGraph(graph)
+  const readers = new Map<string, ReaderHandlers>()
+  const coordinator: CoordinatorLink = {
+    registerReader: (vertexId, subtask, handlers) => {
+      readers.set(`${vertexId}:${subtask}`, handlers)
+      send({ type: 'registerReader', vertexId, subtask })
+    },
+    requestSplit: (vertexId, subtask) => send({ type: 'requestSplit', vertexId, subtask }),
+    sinkMessage: (nodeId, subtask, message) => send({ type: 'sink', nodeId, subtask, message }),
+  }
+  const portOf = (slot: ChannelSlot, side: 'out' | 'in') => {
+    const p = init.ports[`${slot.edge.id}:${slot.producer}:${slot.consumer}:${side}`]
+    if (p === undefined) throw new InternalError(`Worker ${init.slot} has no port for channel ${slot.edge.id}:${slot.producer}:${slot.consumer}.`)
+    return p
+  }
+  const tasks = deployTasks(
+    jg,
+    {
+      isLocal: (_v, index) => index === init.slot,
+      remoteSender: (slot) => new RemoteChannelSender(portOf(slot, 'out'), graph.channelCredits),
+      remoteReceiver: (slot, gate) => void new RemoteChannelReceiver(portOf(slot, 'in'), gate, slot.channelIndex),
+    },
+    { clock: SystemClock, coordinator },
+  )
+  let canceled = false
+  port.on('message', (m: ToWorker) => {
+    switch (m.type) {
+      case 'addSplits':
+        readers.get(`${m.vertexId}:${m.subtask}`)?.addSplits(m.splits)
+        break
+      case 'noMoreSplits':
+        readers.get(`${m.vertexId}:${m.subtask}`)?.noMoreSplits()
+        break
+      case 'cancel':
+        canceled = true
+        for (const t of tasks) t.cancel()
+        break
+    }
+  })
+  const metrics = (): Record<string, number> => Object.assign({}, ...tasks.map((t) => t.metricsSnapshot())) as Record<string, number>
+  const reporter = setInterval(() => send({ type: 'metrics', metrics: metrics() }), 500)
+  const runs = tasks.map((t) => t.run())
+  try {
+    await Promise.all(runs)
+  } catch (e) {
+    for (const t of tasks) t.cancel()
+    await Promise.allSettled(runs)
+    throw e
+  } finally {
+    clearInterval(reporter)
+  }
+  send({ type: 'finished', metrics: metrics(), canceled })
+}
+
+main().catch((e: unknown) => send({ type: 'failed', error: serializeError(e) }))
