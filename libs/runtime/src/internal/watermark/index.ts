@@ -1,0 +1,2 @@
+export * from './status-watermark-valve.js'
+export * from './reader-output-with-watermarks.js'

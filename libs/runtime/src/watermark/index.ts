@@ -1,0 +1,6 @@
+export * from './watermark-output.js'
+export * from './timestamp-assigner.js'
+export * from './watermark-generator.js'
+export * from './bounded-out-of-orderness-watermarks.js'
+export * from './watermarks-with-idleness.js'
+export * from './watermark-strategy.js'
