@@ -1,0 +1,10 @@
+/**
+ * Sinks: the sink contract and the built-in sinks.
+ *
+ * @packageDocumentation
+ */
+export * from './sink.js'
+export * from './collect-sink.js'
+export * from './print-sink.js'
+export * from './encoder.js'
+export * from './file-sink.js'
