@@ -1,0 +1,42 @@
+import { NO_TIMESTAMP } from '@strom/runtime'
+import type { Output, OutputTag, TaskInfo } from '@strom/runtime'
+import { MissingTimestampError } from '../../errors.js'
+import type { BaseContext } from '../../functions/base-context.js'
+import type { TimestampedCollector } from './timestamped-collector.js'
+
+/** The error of `ctx.timestamp()` on a record without timestamp. */
+export const missingTimestamp = (info: TaskInfo): MissingTimestampError =>
+  new MissingTimestampError(
+    `ctx.timestamp() was called in operator ${info.operatorName} (${info.taskNameWithSubtask}) on a record that has ` +
+      'no timestamp. Assign event-time timestamps with a WatermarkStrategy timestamp assigner before this operator, ' +
+      'or check ctx.hasTimestamp() first.',
+  )
+
+/**
+ * The state every reused context holds: the timestamp of the call and where side outputs go.
+ * Operators set `ts` (and the collector's timestamp) before each call into the user function.
+ */
+export abstract class ContextBase implements BaseContext {
+  /** The timestamp `timestamp()` returns; NaN for none. */
+  ts: number = NO_TIMESTAMP
+
+  constructor(
+    protected readonly out: Output<unknown>,
+    protected readonly collector: TimestampedCollector<unknown>,
+    protected readonly info: TaskInfo,
+  ) {}
+
+  timestamp(): number {
+    const t = this.ts
+    if (t !== t) throw missingTimestamp(this.info)
+    return t
+  }
+
+  hasTimestamp(): boolean {
+    return this.ts === this.ts
+  }
+
+  output<X>(tag: OutputTag<X>, value: X): void {
+    this.out.collectSide(tag, value, this.collector.timestamp)
+  }
+}
