@@ -9,7 +9,8 @@ import type { Batch } from './batch.js'
  * Credit-based flow control: the consumer grants `credits` batches; each send uses one; the consumer
  * returns one per batch it has processed. `send` never blocks (the per-record path is synchronous),
  * so a producer checks `writable()` between its own batches and awaits `whenWritable()` when it is
- * out of credit: a slow consumer slows its producers and queues stay bounded.
+ * out of credit: a slow consumer slows its producers and queues stay bounded, by the credits plus
+ * what one step of the producer (one source poll, one input batch) emits.
  */
 export interface ChannelSender {
   send(batch: Batch): void
@@ -35,6 +36,8 @@ export class InputGate {
   private head = 0
   private ended = 0
   private wake: (() => void) | undefined
+  /** The most batches that were waiting at once, a measure of how well flow control bounds queues. */
+  maxBacklog = 0
 
   constructor(
     /** The number of channels. */
@@ -52,6 +55,8 @@ export class InputGate {
     this.channels.push(channel)
     this.batches.push(batch)
     this.returns.push(credit)
+    const backlog = this.batches.length - this.head
+    if (backlog > this.maxBacklog) this.maxBacklog = backlog
     this.wake?.()
   }
 

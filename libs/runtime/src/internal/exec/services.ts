@@ -6,8 +6,13 @@ import type { Output } from '../../operators/output.js'
 import type { KeyedStateBackend, OperatorStateStore } from '../../state/keyed-state-backend.js'
 import type { InputStatus, SourceReader, SourceSplit } from '../../source/source.js'
 import type { Clock } from '../../time/clock.js'
+import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js'
+import { HeapOperatorStateStore } from '../state/heap-operator-state-store.js'
+import { InternalTimeServiceManagerImpl } from '../time/internal-time-service-manager-impl.js'
 import type { InternalTimeServiceManager, ProcessingTimeService } from '../../time/timer-service.js'
-import type { WatermarkStrategy } from '../../watermark/watermark-strategy.js'
+import { WatermarkStrategy } from '../../watermark/watermark-strategy.js'
+import { ReaderOutputWithWatermarks } from '../watermark/reader-output-with-watermarks.js'
+import { StatusWatermarkValve } from '../watermark/status-watermark-valve.js'
 
 export interface KeyedServices {
   readonly backend: KeyedStateBackend<Key>
@@ -22,28 +27,46 @@ export interface KeyedServicesOptions {
   readonly processingTimeService: ProcessingTimeService
 }
 
-export const createKeyedServices = (_o: KeyedServicesOptions): KeyedServices => {
-  throw new Error('TODO: wire heap backend')
+export const createKeyedServices = (o: KeyedServicesOptions): KeyedServices => {
+  const backend = new HeapKeyedStateBackend<Key>({
+    keyGroupRange: o.keyGroupRange,
+    maxParallelism: o.maxParallelism,
+    operatorName: o.operatorName,
+    ttlTimeProvider: () => o.clock.now(),
+  })
+  return { backend, timeServiceManager: new InternalTimeServiceManagerImpl(backend, o.processingTimeService) }
 }
 
-export const createOperatorStateStore = (): OperatorStateStore => {
-  throw new Error('TODO: wire operator state store')
-}
+export const createOperatorStateStore = (operatorName: string): OperatorStateStore =>
+  new HeapOperatorStateStore({ operatorName })
 
 /** Drives a source reader and the per-split watermark generation behind its output. */
 export interface SourceOutputDriver {
   poll(reader: SourceReader<unknown, SourceSplit>): InputStatus
   emitPeriodicWatermark(): void
-  emitFinalWatermark(watermark: number): void
+  /** The bounded input ended: emit the final +Infinity watermark; nothing follows it. */
+  endInput(): void
+}
+
+class ReaderDriver implements SourceOutputDriver {
+  constructor(private readonly out: ReaderOutputWithWatermarks<unknown>) {}
+  poll(reader: SourceReader<unknown, SourceSplit>): InputStatus {
+    return reader.pollNext(this.out)
+  }
+  emitPeriodicWatermark(): void {
+    this.out.emitPeriodicWatermark()
+  }
+  endInput(): void {
+    this.out.endInput()
+  }
 }
 
 export const createSourceOutput = (
-  _strategy: WatermarkStrategy<unknown> | undefined,
-  _output: Output<unknown>,
-  _clock: Clock,
-): SourceOutputDriver => {
-  throw new Error('TODO: wire source output')
-}
+  strategy: WatermarkStrategy<unknown> | undefined,
+  output: Output<unknown>,
+  clock: Clock,
+): SourceOutputDriver =>
+  new ReaderDriver(new ReaderOutputWithWatermarks(output, strategy ?? WatermarkStrategy.noWatermarks(), { clock }))
 
 /** Combines the watermarks of a task's input channels. */
 export interface WatermarkValve {
@@ -53,8 +76,6 @@ export interface WatermarkValve {
 }
 
 export const createValve = (
-  _numChannels: number,
-  _out: { emitWatermark(wm: number): void; emitWatermarkStatus(idle: boolean): void },
-): WatermarkValve => {
-  throw new Error('TODO: wire valve')
-}
+  numChannels: number,
+  out: { emitWatermark(wm: number): void; emitWatermarkStatus(idle: boolean): void },
+): WatermarkValve => new StatusWatermarkValve(numChannels, out)

@@ -1,5 +1,4 @@
 import { GraphError, InternalError } from '../../core/errors.js'
-import { MAX_WATERMARK } from '../../core/element.js'
 import { keyGroupRangeForSubtask } from '../../core/key-groups.js'
 import type { JobGraph, JobVertex } from '../../graph/job-graph.js'
 import type { StreamNode } from '../../graph/stream-graph.js'
@@ -156,7 +155,7 @@ export class StreamTask {
         output: this.outputs[i]!,
         clock: services.clock,
         processingTimeService: this.operatorPts[i]!,
-        operatorStateStore: createOperatorStateStore(),
+        operatorStateStore: createOperatorStateStore(node.name),
         keyedStateBackend: keyed?.backend,
         timeServiceManager: keyed?.timeServiceManager,
         keySelectors: node.spec.kind === 'operator' ? node.spec.keySelectors : [],
@@ -418,7 +417,7 @@ export class StreamTask {
       }
       periodic?.cancel()
       if (this.mailbox.hasMail()) this.mailbox.drain()
-      out.emitFinalWatermark(MAX_WATERMARK)
+      out.endInput()
     } finally {
       periodic?.cancel()
       await reader.close()
@@ -441,6 +440,7 @@ export class StreamTask {
     const tail = this.vertex.nodes[this.vertex.nodes.length - 1]!
     out[`${this.jg.streamGraph.jobName}.${tail.name}.${this.subtaskIndex}.numRecordsOut`] = outCount
     if (this.valve !== undefined) out[`${scope}.currentInputWatermark`] = this.valve.currentWatermark()
+    if (this.gate !== undefined) out[`${scope}.maxQueuedBatches`] = this.gate.maxBacklog
     return out
   }
 }
