@@ -22,20 +22,25 @@ export * from './metrics/metric-group.js'
 export * from './operators/output.js'
 export * from './operators/stream-operator.js'
 export * from './operators/abstract-stream-operator.js'
+export * from './operators/simple-operators.js'
 
 // --- state ---
 export * from './state/state.js'
 export * from './state/state-descriptor.js'
 export * from './state/state-ttl-config.js'
 export * from './state/keyed-state-backend.js'
+export * from './internal/state/index.js'
 
 // --- time & watermarks ---
 export * from './time/clock.js'
 export * from './time/timer-service.js'
+export * from './watermark/index.js'
+export * from './internal/time/index.js'
+export * from './internal/watermark/index.js'
 
 // --- sources & sinks ---
-export * from './source/source.js'
-export * from './sink/sink.js'
+export * from './source/index.js'
+export * from './sink/index.js'
 
 // --- graph & execution ---
 export * from './graph/partitioner.js'

@@ -14,7 +14,8 @@ export interface State {
  *
  * @remarks
  * `value()` is `undefined` before the first `update` for the current key, after `clear()`, and
- * after the value expired by its TTL.
+ * after the value expired by its TTL. `update(undefined)` is the same as `clear()` (as in Flink),
+ * so a key never holds an entry that reads as absent.
  *
  * @typeParam T - the value type
  * @category State
@@ -23,7 +24,7 @@ export interface State {
 export interface ValueState<T> extends State {
   /** The current key's value, or `undefined` if it has none. */
   value(): T | undefined
-  /** Sets the current key's value. */
+  /** Sets the current key's value; `undefined` clears it. */
   update(value: T): void
 }
 

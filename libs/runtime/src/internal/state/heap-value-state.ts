@@ -1,0 +1,76 @@
+import type { InternalKeyedState, Namespace } from '../../state/keyed-state-backend.js'
+import type { ValueState } from '../../state/state.js'
+import { ValueCell } from './cells.js'
+import type { StateTable } from './state-table.js'
+import { cannotMergeError } from './state-table.js'
+import type { TtlSettings } from './ttl-settings.js'
+
+/**
+ * {@link ValueState} on the heap backend.
+ *
+ * @internal
+ */
+export class HeapValueState<K, V> implements ValueState<V>, InternalKeyedState<ValueState<V>> {
+  readonly state: ValueState<V> = this
+
+  constructor(
+    private readonly t: StateTable<K, ValueCell<V>>,
+    private readonly ttl: TtlSettings | undefined,
+  ) {}
+
+  setCurrentNamespace(namespace: Namespace): void {
+    this.t.setNamespace(namespace)
+  }
+
+  mergeNamespaces(_target: Namespace, _sources: readonly Namespace[]): void {
+    throw cannotMergeError(this.t)
+  }
+
+  value(): V | undefined {
+    const ttl = this.ttl
+    if (ttl !== undefined) return this.valueTtl(ttl)
+    const c = this.t.current()
+    return c === undefined ? undefined : c.value
+  }
+
+  update(value: V): void {
+    if (value === undefined) return this.clear()
+    const ttl = this.ttl
+    if (ttl !== undefined) return this.updateTtl(value, ttl)
+    const c = this.t.current()
+    if (c === undefined) this.t.insertCurrent(new ValueCell(value, NaN))
+    else c.value = value
+  }
+
+  clear(): void {
+    this.t.removeCurrent()
+    const ttl = this.ttl
+    if (ttl !== undefined) this.t.cleanup(ttl, ttl.clock())
+  }
+
+  private valueTtl(ttl: TtlSettings): V | undefined {
+    const now = ttl.clock()
+    const c = this.t.current()
+    let out: V | undefined
+    if (c !== undefined) {
+      out = c.value
+      if (ttl.expired(c.ts, now)) {
+        this.t.removeCurrent()
+        if (!ttl.returnExpired) out = undefined
+      } else if (ttl.updateOnRead) c.ts = now
+    }
+    this.t.cleanup(ttl, now)
+    return out
+  }
+
+  private updateTtl(value: V, ttl: TtlSettings): void {
+    const now = ttl.clock()
+    const c = this.t.current()
+    if (c === undefined) this.t.insertCurrent(new ValueCell(value, now))
+    else {
+      c.value = value
+      c.ts = now
+    }
+    this.t.cleanup(ttl, now)
+  }
+}
