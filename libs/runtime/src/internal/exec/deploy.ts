@@ -3,14 +3,14 @@ import { InputGate, LocalChannel, type ChannelSender } from './channels.js'
 import { RecordWriter } from './record-writer.js'
 import { StreamTask, type TaskServices } from './task.js'
 
-/** The consumer subtasks producer `i` of a job edge sends to. */
+/** The consumer subtasks producer `i` of a job edge has a channel to. */
 export const edgeTargets = (e: JobEdge, producer: number, consumerParallelism: number): number[] => {
   switch (e.edge.partitioner.kind) {
     case 'forward':
       return [producer]
-    case 'global':
-      return [0]
     default:
+      // every other partitioner, `global` included, has a channel to every consumer: records go
+      // where the partitioner says, watermarks and the end of input go to all of them
       return Array.from({ length: consumerParallelism }, (_, j) => j)
   }
 }

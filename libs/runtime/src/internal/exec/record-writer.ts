@@ -47,8 +47,10 @@ export class RecordWriter implements RecordConsumer {
     this.recordsOut++
     switch (this.kind) {
       case 'forward':
+        this.add(0, value, timestamp)
+        return
       case 'global':
-        this.add(this.kind === 'global' ? 0 : this.next % this.n, value, timestamp)
+        this.add(0, value, timestamp)
         return
       case 'hash': {
         const kg = keyGroupOf(this.keySelector!(value), this.maxParallelism)

@@ -1,4 +1,5 @@
 import { GraphError, InternalError } from '../../core/errors.js'
+import { MAX_WATERMARK } from '../../core/element.js'
 import { keyGroupRangeForSubtask } from '../../core/key-groups.js'
 import type { JobGraph, JobVertex } from '../../graph/job-graph.js'
 import type { StreamNode } from '../../graph/stream-graph.js'
@@ -346,6 +347,9 @@ export class StreamTask {
         this.valve!.inputWatermarkStatus(false, channel)
         break
       case CTRL_END:
+        // nothing more can arrive on this channel: it no longer holds back the watermark
+        this.valve!.inputWatermarkStatus(false, channel)
+        this.valve!.inputWatermark(MAX_WATERMARK, channel)
         gate.channelEnded()
         break
     }
