@@ -1,0 +1,166 @@
+// The demo job: clicks (datagen, event time, watermarks) -> keyBy(user) -> session alerts (keyed
+// state, timers, side outputs) -> sinks. Worker threads import this module to rebuild the graph
+// (`executeJob`), so it only defines things at top level and starts nothing.
+import { CollectSink, DataGenSource, Partitioners, StreamGraph, WatermarkStrategy, defineJob } from '@strom/runtime'
+import type { Sink } from '@strom/runtime'
+import { keyedProcessOperator } from '@strom/process'
+import { ACTIVITY_PHASES, activeUsersPerEpoch, clickGenerator, expectedClicksPerUser } from './clicks.js'
+import type { Click, ClickStreamOptions } from './clicks.js'
+import { BURSTS, LATE_CLICKS, SessionAlertFunction } from './session-function.js'
+import type { BurstAlert, SessionAlert, SessionOptions } from './session-function.js'
+import { SampleSink } from './sample-sink.js'
+
+/**
+ * The job's name, also the first part of its metric names.
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export const SESSION_JOB_NAME = 'session-alerts'
+
+/**
+ * The name of the session operator, the second part of its metric names
+ * (`session-alerts.sessions.<subtask>.<metric>`).
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export const SESSIONS_OPERATOR = 'sessions'
+
+/**
+ * The parameters of the session job; structured-clonable, since they are sent to every worker
+ * thread.
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export interface SessionJobParams {
+  /** The click stream. */
+  readonly clicks: ClickStreamOptions
+  /** The session gap and the burst rule. */
+  readonly session: SessionOptions
+  /** The parallelism of every operator; above 1, `executeJob` runs the job on worker threads. */
+  readonly parallelism: number
+  /** The most clicks per second the source emits (wall clock); none for as fast as possible. */
+  readonly rowsPerSecond?: number
+  /** The number of clicks, for a bounded job; none for an endless one. */
+  readonly count?: number
+  /**
+   * Where the results go: `collect` keeps every record ({@link collectSinks}, for tests), `live`
+   * counts them and keeps the latest few ({@link liveSinks}, for the console).
+   */
+  readonly output: 'collect' | 'live'
+}
+
+/**
+ * The three outputs of the job.
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export interface SessionSinks {
+  /** Session-ended alerts. */
+  readonly alerts: Sink<SessionAlert>
+  /** Burst alerts (side output). */
+  readonly bursts: Sink<BurstAlert>
+  /** Late clicks (side output). */
+  readonly late: Sink<Click>
+}
+
+/**
+ * The sinks of `output: 'collect'`: they keep every record, in the main thread, whatever thread
+ * the job runs in. Clear them before a run.
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export const collectSinks = {
+  alerts: new CollectSink<SessionAlert>(),
+  bursts: new CollectSink<BurstAlert>(),
+  late: new CollectSink<Click>(),
+} as const satisfies SessionSinks
+
+/**
+ * The sinks of `output: 'live'`: counts and the latest few records, drained by the console.
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export const liveSinks = {
+  alerts: new SampleSink<SessionAlert>(16),
+  bursts: new SampleSink<BurstAlert>(16),
+  late: new SampleSink<Click>(4),
+} as const satisfies SessionSinks
+
+/**
+ * Session and burst settings that suit a click stream: the gap is at least 1 s and 4 mean pauses
+ * of an active user; a burst is 4 times an active user's mean clicks in 1 s (at least 10).
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export const sessionOptionsFor = (clicks: ClickStreamOptions): SessionOptions => {
+  const perSecond = expectedClicksPerUser(clicks, 1_000)
+  return {
+    gapMs: Math.max(1_000, Math.ceil((4 * 1_000) / perSecond)),
+    burstWindowMs: 1_000,
+    burstClicks: Math.max(10, Math.ceil(4 * perSecond)),
+  }
+}
+
+/**
+ * Builds the job's graph with the given sinks:
+ * `clicks` (datagen, bounded out-of-orderness watermarks) -> hash by user -> `sessions`
+ * ({@link SessionAlertFunction}) -> `alerts`, with its side outputs to `bursts` and `late-clicks`.
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export const buildSessionGraph = (p: SessionJobParams, sinks: SessionSinks): StreamGraph => {
+  const g = new StreamGraph({ jobName: SESSION_JOB_NAME, parallelism: p.parallelism })
+  const clicks = g.addSource(
+    DataGenSource.of(clickGenerator(p.clicks), { count: p.count, rowsPerSecond: p.rowsPerSecond }),
+    WatermarkStrategy.forBoundedOutOfOrderness<Click>(p.clicks.maxOutOfOrdernessMs).withTimestampAssigner((c) => c.ts),
+    { name: 'clicks', uid: 'clicks' },
+  )
+  const byUser = (c: Click): string => c.user
+  const sessions = g.addOperator(
+    keyedProcessOperator(new SessionAlertFunction(p.session)),
+    [{ from: clicks, partitioner: Partitioners.hash(byUser) }],
+    { name: SESSIONS_OPERATOR, uid: 'sessions', keySelectors: [byUser] },
+  )
+  g.addSink(sinks.alerts, [{ from: sessions, partitioner: Partitioners.forward() }], { name: 'alerts', uid: 'alerts' })
+  g.addSink(sinks.bursts, [{ from: sessions, partitioner: Partitioners.forward(), sideOutput: BURSTS.id }], { name: 'bursts', uid: 'bursts' })
+  g.addSink(sinks.late, [{ from: sessions, partitioner: Partitioners.forward(), sideOutput: LATE_CLICKS.id }], {
+    name: 'late-clicks',
+    uid: 'late-clicks',
+  })
+  return g
+}
+
+/**
+ * The session job, defined for `executeJob`: worker threads import this module and find it by
+ * name.
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export const sessionJob = defineJob(import.meta.url, SESSION_JOB_NAME, (p: SessionJobParams) =>
+  buildSessionGraph(p, p.output === 'collect' ? collectSinks : liveSinks),
+)
+
+/**
+ * A short description of the stream and the rules, for the console.
+ *
+ * @category Demo
+ * @since 0.1.0
+ */
+export const describeParams = (p: SessionJobParams): string => {
+  const c = p.clicks
+  const n = (x: number): string => x.toLocaleString('en-US')
+  return (
+    `${n(c.users)} users (about ${n(activeUsersPerEpoch(c) * ACTIVITY_PHASES)} active at a time, in bouts of ${c.epochMs / 1000} s), ` +
+    `event time ${n(c.eventsPerSecond)} clicks/s, out of order by up to ${c.maxOutOfOrdernessMs} ms; ` +
+    `session gap ${p.session.gapMs / 1000} s, burst = ${n(p.session.burstClicks)} clicks in ${p.session.burstWindowMs / 1000} s`
+  )
+}
