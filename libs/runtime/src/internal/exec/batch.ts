@@ -5,7 +5,8 @@
  */
 export interface Batch {
   values: unknown[]
-  timestamps: number[]
+  /** One per record: a plain array as the record writer fills it, a `Float64Array` once the batch crossed threads. */
+  timestamps: ArrayLike<number>
   /** A control event that follows the records: one of the CTRL_* codes. */
   control: number
   /** The control event's value (the watermark for CTRL_WATERMARK). */
@@ -19,4 +20,9 @@ export const CTRL_ACTIVE = 3
 /** The producer subtask has ended; nothing follows on this channel. */
 export const CTRL_END = 4
 
-export const newBatch = (): Batch => ({ values: [], timestamps: [], control: CTRL_NONE, controlValue: 0 })
+/** A batch being filled by a record writer. */
+export interface OpenBatch extends Batch {
+  timestamps: number[]
+}
+
+export const newBatch = (): OpenBatch => ({ values: [], timestamps: [], control: CTRL_NONE, controlValue: 0 })

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import { InternalError } from '../../core/errors.js'
 import type { Batch } from './batch.js'
+import { fromWire, toWire, type WireBatch } from './wire-batch.js'
 
 /**
  * The producer's end of a channel (one producer subtask to one consumer subtask).
@@ -167,7 +168,7 @@ export class RemoteChannelSender implements ChannelSender {
 
   send(batch: Batch): void {
     this.credits--
-    this.port.postMessage(batch)
+    this.port.postMessage(toWire(batch))
   }
 
   writable(): boolean {
@@ -191,7 +192,7 @@ export class RemoteChannelReceiver implements CreditReturn {
     gate: InputGate,
     channelIndex: number,
   ) {
-    port.on('message', (batch: Batch) => gate.deliver(channelIndex, batch, this))
+    port.on('message', (batch: WireBatch) => gate.deliver(channelIndex, fromWire(batch), this))
   }
 
   ack(): void {

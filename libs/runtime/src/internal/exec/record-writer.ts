@@ -2,7 +2,7 @@ import type { Key, KeySelector } from '../../core/key.js'
 import { keyGroupOf, subtaskForKeyGroup } from '../../core/key-groups.js'
 import { ConfigError } from '../../core/errors.js'
 import type { Partitioner } from '../../graph/partitioner.js'
-import { CTRL_ACTIVE, CTRL_END, CTRL_IDLE, CTRL_NONE, CTRL_WATERMARK, newBatch, type Batch } from './batch.js'
+import { CTRL_ACTIVE, CTRL_END, CTRL_IDLE, CTRL_NONE, CTRL_WATERMARK, newBatch, type OpenBatch } from './batch.js'
 import type { ChannelSender } from './channels.js'
 import type { RecordConsumer } from './chain.js'
 
@@ -11,7 +11,7 @@ import type { RecordConsumer } from './chain.js'
  * batch per channel, and hands full batches (or all, on flush) to the channel senders.
  */
 export class RecordWriter implements RecordConsumer {
-  private readonly buffers: Batch[]
+  private readonly buffers: OpenBatch[]
   private readonly n: number
   private readonly kind: Partitioner['kind']
   private readonly keySelector: KeySelector<unknown, Key> | undefined
