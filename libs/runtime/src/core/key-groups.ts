@@ -86,13 +86,15 @@ export const hashKey = (key: Key): number => {
 }
 
 /**
- * The key group of a key: `hash(key) mod maxParallelism`.
+ * The key group of a key: `(hash(key) & 0x7fffffff) mod maxParallelism`.
  *
  * @category Keys
  * @since 0.1.0
  */
 export const keyGroupOf = (key: Key, maxParallelism: number): number =>
-  (hashKey(key) >>> 0) % maxParallelism
+  // `& 0x7fffffff` keeps the value a small integer, so V8 computes an integer modulo rather than a
+  // floating-point one (`>>> 0` would make values above 2^31 doubles); 31 bits spread as well.
+  (hashKey(key) & 0x7fffffff) % maxParallelism
 
 /**
  * A contiguous, inclusive range of key groups `[start, end]`; empty when `end < start`.
