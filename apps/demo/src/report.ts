@@ -75,7 +75,7 @@ const subtasksIn = (metrics: Readonly<Record<string, number>>): number[] => {
  * @since 0.1.0
  */
 export const sessionTotals = (metrics: Readonly<Record<string, number>>): SessionTotals => {
-  const op = `.${SESSIONS_OPERATOR}.`
+  const op = SESSIONS_OPERATOR
   let watermark = Number.POSITIVE_INFINITY
   for (const i of subtasksIn(metrics)) watermark = Math.min(watermark, metrics[`${scopeOf(i)}watermark`] ?? Number.NEGATIVE_INFINITY)
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { executeGraph, executeJob, sumMetric } from '@strom/runtime'
 import { DEFAULT_CLICK_STREAM, clickGenerator } from './clicks.js'
 import type { Click } from './clicks.js'
-import { buildSessionGraph, collectSinks, sessionJob } from './session-job.js'
+import { SESSIONS_OPERATOR, buildSessionGraph, collectSinks, sessionJob } from './session-job.js'
 import type { SessionJobParams } from './session-job.js'
 import { byBurst, bySession, expectedAlerts } from './expected-alerts.fixture.js'
 
@@ -67,7 +67,7 @@ describe('the session job on a bounded click stream', () => {
     expect([...collectSinks.bursts.values].sort(byBurst)).toEqual(want.bursts)
     // each alert carries the time of the timer that emitted it: after the session's end + gap
     for (const r of collectSinks.alerts.records) expect(r.timestamp).toBeGreaterThanOrEqual(r.value.end + p.session.gapMs)
-    const op = '.sessions.'
+    const op = SESSIONS_OPERATOR
     expect(sumMetric(result.metrics, 'clicks', op)).toBe(COUNT)
     expect(sumMetric(result.metrics, 'sessionsEnded', op)).toBe(want.sessions.length)
     expect(sumMetric(result.metrics, 'bursts', op)).toBe(want.bursts.length)
@@ -95,6 +95,6 @@ describe('the session job on a bounded click stream', () => {
     const expected = expectedAlerts(onTime, p.session)
     expect([...collectSinks.alerts.values].sort(bySession)).toEqual(expected.sessions)
     expect([...collectSinks.bursts.values].sort(byBurst)).toEqual(expected.bursts)
-    expect(sumMetric(result.metrics, 'lateClicks', '.sessions.')).toBe(late.length)
+    expect(sumMetric(result.metrics, 'lateClicks', SESSIONS_OPERATOR)).toBe(late.length)
   }, 60_000)
 })

@@ -54,7 +54,13 @@ describe('executing jobs', () => {
     const lastTimer = new Map<string, number>()
     for (const [k, s] of timerRows) lastTimer.set(k, s)
     expect(lastTimer).toEqual(want.finals)
-    expect(sumMetric(result.metrics, 'numRecordsIn')).toBe(0) // everything was chained
+    // everything was chained into one task: no gate, and every operator counted its records
+    expect(Object.keys(result.metrics).filter((k) => k.endsWith('maxQueuedBatches'))).toEqual([])
+    expect(sumMetric(result.metrics, 'numRecordsOut', 'events')).toBe(p.n)
+    expect(sumMetric(result.metrics, 'numRecordsIn', 'drop-13s')).toBe(p.n)
+    expect(sumMetric(result.metrics, 'numRecordsIn', 'keyed-sum')).toBe(want.running)
+    expect(sumMetric(result.metrics, 'numRecordsOut', 'keyed-sum')).toBe(sink.values.length)
+    expect(sumMetric(result.metrics, 'numRecordsIn', 'collect')).toBe(sink.values.length)
   })
 
   it.each([

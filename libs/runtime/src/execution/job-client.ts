@@ -44,14 +44,20 @@ export interface JobClient {
 }
 
 /**
- * Sums the metrics whose name ends with `.name` over all operators/subtasks matching `operator`
- * (a substring), e.g. `sumMetric(m, 'numRecordsOut', 'source')`.
+ * Sums a metric over all subtasks of one operator, or of all operators when `operator` is omitted,
+ * e.g. `sumMetric(m, 'numRecordsOut', 'clicks')`.
+ *
+ * @remarks
+ * Metric names are `job.operator.subtask.metric`; `operator` must equal the operator's name.
  *
  * @category Execution
  * @since 0.1.0
  */
-export const sumMetric = (metrics: Readonly<Record<string, number>>, name: string, operator = ''): number => {
+export const sumMetric = (metrics: Readonly<Record<string, number>>, name: string, operator?: string): number => {
   let sum = 0
-  for (const [k, v] of Object.entries(metrics)) if (k.endsWith(`.${name}`) && k.includes(operator)) sum += v
+  const suffix = `.${name}`
+  const segment = operator === undefined ? undefined : `.${operator}.`
+  for (const [k, v] of Object.entries(metrics))
+    if (k.endsWith(suffix) && (segment === undefined || k.includes(segment))) sum += v
   return sum
 }

@@ -81,7 +81,10 @@ export interface StreamOperator<OUT> {
   processWatermarkStatus(idle: boolean): void
   /** All input has ended: emit what is buffered. */
   finish(): void
-  /** Releases resources; called after `finish`, or after a failure. Must not throw. */
+  /**
+   * Releases resources; called after `finish`, or after a failure. An error it throws fails the
+   * task, unless the task is already failing with another error (which is then the one reported).
+   */
   close(): void
 }
 

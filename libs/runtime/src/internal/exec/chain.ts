@@ -50,12 +50,16 @@ export const wrapOperatorError = (e: unknown, op: OperatorIdentity, what: string
 
 /** Feeds a chained one-input operator. */
 export class ChainedInput implements RecordConsumer {
+  /** Records pushed into the operator, for its numRecordsIn metric. */
+  recordsIn = 0
+
   constructor(
     private readonly op: OneInputStreamOperator<unknown, unknown>,
     private readonly id: OperatorIdentity,
   ) {}
 
   push(value: unknown, timestamp: number): void {
+    this.recordsIn++
     try {
       this.op.processElement(value, timestamp)
     } catch (e) {
@@ -78,9 +82,13 @@ export class ChainedInput implements RecordConsumer {
 
 /** An operator's output with one consumer and no side outputs: the common, fast case. */
 export class SingleOutput implements Output<unknown> {
+  /** Records emitted, for the operator's numRecordsOut metric. */
+  recordsOut = 0
+
   constructor(private readonly consumer: RecordConsumer) {}
 
   collect(value: unknown, timestamp: number): void {
+    this.recordsOut++
     this.consumer.push(value, timestamp)
   }
 
@@ -97,6 +105,9 @@ export class SingleOutput implements Output<unknown> {
 
 /** An operator's output with several consumers and/or side outputs. */
 export class FanOutOutput implements Output<unknown> {
+  /** Records emitted (main and side outputs), for the operator's numRecordsOut metric. */
+  recordsOut = 0
+
   constructor(
     private readonly main: readonly RecordConsumer[],
     private readonly sides: ReadonlyMap<string, readonly RecordConsumer[]>,
@@ -104,11 +115,13 @@ export class FanOutOutput implements Output<unknown> {
   ) {}
 
   collect(value: unknown, timestamp: number): void {
+    this.recordsOut++
     const m = this.main
     for (let i = 0; i < m.length; i++) m[i]!.push(value, timestamp)
   }
 
   collectSide<S>(tag: OutputTag<S>, value: S, timestamp: number): void {
+    this.recordsOut++
     const s = this.sides.get(tag.id)
     if (s !== undefined) for (let i = 0; i < s.length; i++) s[i]!.push(value, timestamp)
   }
@@ -126,7 +139,7 @@ export class FanOutOutput implements Output<unknown> {
 export const makeOutput = (
   main: readonly RecordConsumer[],
   sides: ReadonlyMap<string, readonly RecordConsumer[]>,
-): Output<unknown> => {
+): SingleOutput | FanOutOutput => {
   const all = [...main, ...[...sides.values()].flat()]
   if (main.length === 1 && sides.size === 0) return new SingleOutput(main[0]!)
   return new FanOutOutput(main, sides, all)

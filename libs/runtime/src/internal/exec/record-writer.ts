@@ -46,10 +46,8 @@ export class RecordWriter implements RecordConsumer {
   push(value: unknown, timestamp: number): void {
     this.recordsOut++
     switch (this.kind) {
-      case 'forward':
-        this.add(0, value, timestamp)
-        return
-      case 'global':
+      case 'forward': // one channel, to the subtask with the same index
+      case 'global': // a channel to every subtask, records to subtask 0
         this.add(0, value, timestamp)
         return
       case 'hash': {

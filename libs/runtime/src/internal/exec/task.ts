@@ -14,7 +14,7 @@ import type {
 import type { SourceSplit } from '../../source/source.js'
 import type { Clock } from '../../time/clock.js'
 import { CTRL_ACTIVE, CTRL_END, CTRL_IDLE, CTRL_WATERMARK, type Batch } from './batch.js'
-import { ChainedInput, makeOutput, wrapOperatorError, type OperatorIdentity, type RecordConsumer } from './chain.js'
+import { ChainedInput, FanOutOutput, SingleOutput, makeOutput, wrapOperatorError, type OperatorIdentity, type RecordConsumer } from './chain.js'
 import type { InputGate } from './channels.js'
 import { createKeyedServices, createOperatorStateStore, createSourceOutput, createValve, type KeyedServices, type SourceOutputDriver, type WatermarkValve } from './services.js'
 import { Mailbox, MailboxProcessingTimeService, OperatorProcessingTimeService } from './mailbox.js'
@@ -64,6 +64,8 @@ export class StreamTask {
   private cancelled = false
   private signal: (() => void) | undefined
   private recordsIn = 0
+  /** The input of each chained (non-head) operator, by chain position: it counts records in. */
+  private readonly chainedInputs: (ChainedInput | undefined)[] = []
   private headInput0: RecordConsumer | undefined
   private headInput1: RecordConsumer | undefined
   private valve: WatermarkValve | undefined
@@ -118,7 +120,9 @@ export class StreamTask {
         let consumer: RecordConsumer
         if (inChain.has(e.target)) {
           const pos = vertex.nodes.findIndex((n) => n.id === e.target)
-          consumer = new ChainedInput(this.operators[pos] as OneInputStreamOperator<unknown, unknown>, this.identities[pos]!)
+          const input = new ChainedInput(this.operators[pos] as OneInputStreamOperator<unknown, unknown>, this.identities[pos]!)
+          this.chainedInputs[pos] = input
+          consumer = input
         } else {
           const je = vertex.outputs.find((o) => o.edge === e)
           const w = je === undefined ? undefined : writers.get(je.id)
@@ -229,6 +233,7 @@ export class StreamTask {
 
   /** Runs the task to its end. Rejects with a named error if an operator fails. */
   async run(): Promise<void> {
+    let failed = false
     try {
       for (let i = this.operators.length - 1; i >= 0; i--) {
         const op = this.operators[i]
@@ -253,22 +258,30 @@ export class StreamTask {
       })
       for (const w of this.allWriters) w.flush()
       for (const w of this.allWriters) w.end()
+    } catch (e) {
+      failed = true
+      throw e
     } finally {
-      this.closeAll()
+      const closeError = this.closeAll()
+      // a failing close() fails the task, unless the task is already failing with another error
+      if (closeError !== undefined && !failed) throw closeError
     }
   }
 
-  private closeAll(): void {
+  /** Closes everything; returns the first error an operator's close() threw, if any. */
+  private closeAll(): unknown {
+    let first: unknown
     this.pts.close()
-    for (const op of this.operators) {
+    this.operators.forEach((op, i) => {
       try {
         op?.close()
-      } catch {
-        // close must not throw; a failure here must not hide the original one
+      } catch (e) {
+        first ??= wrapOperatorError(e, this.identities[i]!, 'close()')
       }
-    }
+    })
     for (const k of this.keyed) k?.backend.dispose()
     for (const w of this.allWriters) w.close()
+    return first
   }
 
   private writable(): boolean {
@@ -433,18 +446,24 @@ export class StreamTask {
     return this.recordsIn
   }
 
-  /** Every metric of the task's operators, plus the task's own counters. */
+  /**
+   * Every metric of the task's operators (their own, plus numRecordsIn / numRecordsOut per operator)
+   * and the task's: its input watermark and the most batches that waited in its gate.
+   */
   metricsSnapshot(): Record<string, number> {
     const out: Record<string, number> = {}
     for (const g of this.metricGroups) Object.assign(out, g.snapshot())
-    const scope = `${this.jg.streamGraph.jobName}.${this.vertex.nodes[0]!.name}.${this.subtaskIndex}`
-    out[`${scope}.numRecordsIn`] = this.recordsIn
-    let outCount = 0
-    for (const w of this.allWriters) outCount += w.recordsOut
-    const tail = this.vertex.nodes[this.vertex.nodes.length - 1]!
-    out[`${this.jg.streamGraph.jobName}.${tail.name}.${this.subtaskIndex}.numRecordsOut`] = outCount
-    if (this.valve !== undefined) out[`${scope}.currentInputWatermark`] = this.valve.currentWatermark()
-    if (this.gate !== undefined) out[`${scope}.maxQueuedBatches`] = this.gate.maxBacklog
+    const job = this.jg.streamGraph.jobName
+    this.vertex.nodes.forEach((node, i) => {
+      const scope = `${job}.${node.name}.${this.subtaskIndex}`
+      if (node.spec.kind !== 'source') out[`${scope}.numRecordsIn`] = i === 0 ? this.recordsIn : (this.chainedInputs[i]?.recordsIn ?? 0)
+      const o = this.outputs[i]
+      if (node.spec.kind !== 'sink')
+        out[`${scope}.numRecordsOut`] = o instanceof SingleOutput || o instanceof FanOutOutput ? o.recordsOut : 0
+    })
+    const head = `${job}.${this.vertex.nodes[0]!.name}.${this.subtaskIndex}`
+    if (this.valve !== undefined) out[`${head}.currentInputWatermark`] = this.valve.currentWatermark()
+    if (this.gate !== undefined) out[`${head}.maxQueuedBatches`] = this.gate.maxBacklog
     return out
   }
 }
