@@ -120,6 +120,22 @@ describe('executing jobs', () => {
     expect(backlog[0]![1]).toBeLessThanOrEqual(4 + 1024 / 64 + 1)
   }, 30_000)
 
+  it('fails the job when an operator cannot close, and names it', async () => {
+    class BadClose extends MapOperator<number, number> {
+      override close(): void {
+        throw new Error('cannot close')
+      }
+    }
+    const g = new StreamGraph()
+    const src = g.addSource(CollectionSource.of([1, 2, 3]), undefined, { name: 'src' })
+    const op = g.addOperator(() => new BadClose((x: number) => x), [{ from: src, partitioner: Partitioners.forward() }], { name: 'bad-close' })
+    const sink = new CollectSink<number>()
+    g.addSink(sink, [{ from: op, partitioner: Partitioners.forward() }], { name: 'collect' })
+    await expect(executeGraph(g).result).rejects.toThrow(
+      /^Operator 'bad-close' \(subtask 1\/1\) failed while processing close\(\): Error: cannot close$/,
+    )
+  })
+
   it('cancels an unbounded job', async () => {
     const g = new StreamGraph({ jobName: 'forever' })
     const src = g.addSource(DataGenSource.of((i) => i), undefined, { name: 'gen' })
