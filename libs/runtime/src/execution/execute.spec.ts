@@ -41,6 +41,15 @@ describe('executing jobs', () => {
     )
   })
 
+  it('describes fan-out and side outputs in a chain', () => {
+    const g = new StreamGraph()
+    const src = g.addSource(CollectionSource.of([1]), undefined, { name: 'src' })
+    const a = g.addOperator(() => new MapOperator((x: number) => x), [{ from: src, partitioner: Partitioners.forward() }], { name: 'a' })
+    g.addSink(new CollectSink(), [{ from: a, partitioner: Partitioners.forward() }], { name: 'main' })
+    g.addSink(new CollectSink(), [{ from: a, partitioner: Partitioners.forward(), sideOutput: 'late' }], { name: 'late' })
+    expect(describeJobGraph(buildJobGraph(g))).toBe('vertex 0 (parallelism 1): src -> a -> { main, [late] late }')
+  })
+
   it('runs source -> map -> filter -> keyBy -> keyed state and timers in one thread', async () => {
     const p = { n: 5_000, keys: 37, parallelism: 1 }
     const sink = new CollectSink<[string, number, string]>()

@@ -115,13 +115,24 @@ export const buildJobGraph = (graph: StreamGraph): JobGraph => {
  * @category Graph
  * @since 0.1.0
  */
-export const describeJobGraph = (jg: JobGraph): string =>
-  jg.vertices
+export const describeJobGraph = (jg: JobGraph): string => {
+  const graph = jg.streamGraph
+  return jg.vertices
     .map((v) => {
-      const chain = v.nodes.map((n) => n.name).join(' -> ')
+      const inChain = new Set(v.nodes.map((n) => n.id))
+      // a straight chain reads `a -> b -> c`; where a node feeds several chained nodes (fan-out,
+      // side outputs) its successors are listed in braces: `a -> { b, c[late] }`
+      const render = (id: number): string => {
+        const next = graph.edges.filter((e) => e.source === id && inChain.has(e.target))
+        const name = graph.node(id).name
+        if (next.length === 0) return name
+        const parts = next.map((e) => `${e.sideOutput ? `[${e.sideOutput}] ` : ''}${render(e.target)}`)
+        return next.length === 1 ? `${name} -> ${parts[0]}` : `${name} -> { ${parts.join(', ')} }`
+      }
       const outs = v.outputs
         .map((o) => `${o.edge.partitioner.kind}${o.edge.sideOutput ? `[${o.edge.sideOutput}]` : ''} -> vertex ${o.targetVertex}`)
         .join(', ')
-      return `vertex ${v.id} (parallelism ${v.parallelism}): ${chain}${outs ? `  => ${outs}` : ''}`
+      return `vertex ${v.id} (parallelism ${v.parallelism}): ${render(v.nodes[0]!.id)}${outs ? `  => ${outs}` : ''}`
     })
     .join('\n')
+}
