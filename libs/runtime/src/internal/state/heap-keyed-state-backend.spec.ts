@@ -336,6 +336,44 @@ describe('HeapKeyedStateBackend: keys, iteration and errors', () => {
     expect(b.getCurrentKeyGroup()).toBe(keyGroupOf(inside, 128))
   })
 
+  it('owning all key groups, computes the current key group on demand and still rejects keys of a wrong type', () => {
+    const b = newBackend({ maxParallelism: 16 })
+    const keys = ['a', 7, 'b', 12n, true, 'a']
+    for (const key of keys) {
+      b.setCurrentKey(key as string)
+      expect(b.getCurrentKeyGroup()).toBe(keyGroupOf(key as string, 16))
+      expect(b.getCurrentKeyGroup()).toBe(keyGroupOf(key as string, 16)) // remembered, still right
+    }
+    for (const bad of [{}, undefined, null, Symbol('k'), () => 1])
+      expect(() => b.setCurrentKey(bad as unknown as string)).toThrow(TypeError)
+    expect(b.getCurrentKey()).toBe('a') // a rejected key leaves the current one as it was
+  })
+
+  it('lists keys by key group, and snapshots group them by key group, whatever the insertion order', () => {
+    const b = newBackend({ maxParallelism: 8 })
+    const internal = b.getOrCreateKeyedState(new ValueStateDescriptor<number>('v'))
+    const keys = Array.from({ length: 40 }, (_, i) => `key-${(i * 17) % 40}`)
+    for (const [i, key] of keys.entries()) {
+      b.setCurrentKey(key)
+      internal.setCurrentNamespace(i % 2 === 0 ? VOID_NAMESPACE : 'w')
+      internal.state.update(i)
+    }
+    const byGroup = (ks: readonly string[]) =>
+      [...ks].map((k, i) => [keyGroupOf(k, 8), i, k] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]).map((x) => x[2])
+    expect([...b.getKeys('v', VOID_NAMESPACE)]).toEqual(byGroup(keys.filter((_, i) => i % 2 === 0)))
+    expect([...b.getKeys('v', 'w')]).toEqual(byGroup(keys.filter((_, i) => i % 2 === 1)))
+    const snap = b.snapshot()
+    expect(snap.keyGroups.map((g) => g.keyGroup)).toEqual([...new Set(keys.map((k) => keyGroupOf(k, 8)))].sort((x, y) => x - y))
+    let n = 0
+    for (const g of snap.keyGroups)
+      for (const st of g.states)
+        for (const e of st.entries) {
+          expect(keyGroupOf(e.key, 8)).toBe(g.keyGroup)
+          n++
+        }
+    expect(n).toBe(40)
+  })
+
   it('fails clearly without a current key, on a kind mismatch, and after dispose', () => {
     const b = newBackend({ operatorName: 'op1' })
     const s = b.getOrCreateKeyedState(new ValueStateDescriptor<number>('x')).state

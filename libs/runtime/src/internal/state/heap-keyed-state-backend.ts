@@ -1,7 +1,7 @@
 import { StateError, describeError } from '../../core/errors.js'
 import type { Key } from '../../core/key.js'
 import type { KeyGroupRange } from '../../core/key-groups.js'
-import { UPPER_BOUND_MAX_PARALLELISM, keyGroupOf } from '../../core/key-groups.js'
+import { UPPER_BOUND_MAX_PARALLELISM, hashKey, keyGroupOf } from '../../core/key-groups.js'
 import type { InternalKeyedState, KeyedStateBackend, Namespace } from '../../state/keyed-state-backend.js'
 import type {
   AggregatingStateDescriptor,
@@ -51,16 +51,22 @@ export const describeKey = (key: unknown): string =>
   typeof key === 'string' ? JSON.stringify(key) : typeof key === 'bigint' ? `${key}n` : String(key)
 
 /**
- * The default keyed state backend: every state lives in JavaScript maps, organised by key group.
+ * The default keyed state backend: every state lives in JavaScript maps.
  *
  * @remarks
- * Per state and per key group of its range, the backend keeps a `Map` from key to entry for the
- * void namespace and a `Map` from namespace to such a map for the others (windows). Splitting by
- * key group is what makes snapshots restorable with another parallelism.
+ * Per state, the backend keeps one `Map` from key to entry for the void namespace and a `Map`
+ * from namespace to such a map for the others (windows), shared by all the key groups of its
+ * range. Key groups are computed only where they matter: snapshots group the entries by key
+ * group (which is what makes them restorable with another parallelism), a restore takes only the
+ * key groups of the backend's range, {@link HeapKeyedStateBackend.getKeys} lists keys by key
+ * group, and {@link HeapKeyedStateBackend.getCurrentKeyGroup} computes the current key's group on
+ * demand (once per key).
  *
- * The per-record path is `setCurrentKey` (one key hash) followed by accesses to the state objects;
- * each state caches the entry of the current key, so reading then writing a value state costs one
- * map lookup and allocates nothing once the key has an entry.
+ * The per-record path is `setCurrentKey` followed by accesses to the state objects. When the
+ * backend owns all key groups (parallelism 1), `setCurrentKey` does not hash the key at all;
+ * otherwise it hashes it once to check that the key lies in the backend's range. Each state
+ * caches the entry of the current key, so reading then writing a value state costs one map
+ * lookup and allocates nothing once the key has an entry.
  *
  * TTL (`descriptor.enableTimeToLive`) runs on `ttlTimeProvider`. Expired entries are removed when
  * they are accessed and by incremental cleanup: each access to a state with TTL checks the next
@@ -88,6 +94,8 @@ export class HeapKeyedStateBackend<K extends Key> implements KeyedStateBackend<K
   private readonly start: number
   private readonly end: number
   private readonly numGroups: number
+  /** Whether `setCurrentKey` must check the key's group: false when the backend owns them all. */
+  private readonly checkRange: boolean
   private readonly ctx = new KeyContext<K>()
   private readonly tables = new Map<string, StateTable<K, any>>()
   private readonly states = new Map<string, InternalKeyedState<State>>()
@@ -116,24 +124,35 @@ export class HeapKeyedStateBackend<K extends Key> implements KeyedStateBackend<K
     this.start = keyGroupRange.start
     this.end = keyGroupRange.end
     this.numGroups = keyGroupRange.size
+    this.checkRange = keyGroupRange.size !== maxParallelism
   }
 
   /**
    * Sets the key the following state accesses are for.
    *
    * @remarks
-   * Computes the key group once per call; every state then reads and writes that key's entry.
+   * Every state then reads and writes that key's entry. When the backend owns only some of the
+   * key groups, hashes the key once to check that its group is one of them; when it owns all of
+   * them (parallelism 1), only checks the key's type, and the key group is computed if and when
+   * {@link HeapKeyedStateBackend.getCurrentKeyGroup} asks for it.
    *
    * @throws StateError when the key's group lies outside {@link HeapKeyedStateBackend.keyGroupRange}.
+   * @throws TypeError when the key is not a string, number, bigint or boolean.
    */
   setCurrentKey(key: K): void {
     const ctx = this.ctx
-    // No "same key as before" shortcut: comparing distinct strings costs more than hashing.
-    const kg = keyGroupOf(key, this.maxParallelism)
-    if (kg < this.start || kg > this.end) throw this.outOfRange(key, kg)
+    // No "same key as before" shortcut: comparing distinct strings costs more than it saves.
+    if (this.checkRange) {
+      const kg = keyGroupOf(key, this.maxParallelism)
+      if (kg < this.start || kg > this.end) throw this.outOfRange(key, kg)
+      ctx.keyGroup = kg
+    } else {
+      const t = typeof key
+      // hashKey throws the TypeError that names the wrong type
+      if (t !== 'string' && t !== 'number' && t !== 'bigint' && t !== 'boolean') hashKey(key)
+      ctx.keyGroup = -1
+    }
     ctx.key = key
-    ctx.keyGroup = kg
-    ctx.groupIndex = kg - this.start
     ctx.hasKey = true
     const epoch = (ctx.epoch + 1) & EPOCH_MASK
     ctx.epoch = epoch
@@ -146,10 +165,16 @@ export class HeapKeyedStateBackend<K extends Key> implements KeyedStateBackend<K
     return this.ctx.key
   }
 
-  /** The key group of the current key; throws a StateError when there is no current key. */
+  /**
+   * The key group of the current key (computed on the first call for a key, then remembered until
+   * the key changes); throws a StateError when there is no current key.
+   */
   getCurrentKeyGroup(): number {
-    if (!this.ctx.hasKey) throw this.noKey('read the current key group')
-    return this.ctx.keyGroup
+    const ctx = this.ctx
+    if (!ctx.hasKey) throw this.noKey('read the current key group')
+    let kg = ctx.keyGroup
+    if (kg < 0) ctx.keyGroup = kg = keyGroupOf(ctx.key, this.maxParallelism)
+    return kg
   }
 
   /**
@@ -251,21 +276,31 @@ export class HeapKeyedStateBackend<K extends Key> implements KeyedStateBackend<K
   snapshot(): KeyedStateSnapshot {
     this.checkOpen()
     const names = Array.from(this.tables.keys()).sort()
+    // per state (by name order), per key group index: the entries, or undefined when there are none
+    const byState: (KeyedStateEntrySnapshot[] | undefined)[][] = []
+    for (const name of names) {
+      const t = this.tables.get(name)!
+      const groups = new Array<KeyedStateEntrySnapshot[] | undefined>(this.numGroups).fill(undefined)
+      byState.push(groups)
+      if (t.size() === 0) continue
+      const codec = t.codec
+      const withTs = !t.materialized || t.ttl !== undefined
+      t.forEachByKeyGroup((g, key, namespace, cell) => {
+        const value = codec.exportValue(cell)
+        const timestamps = withTs ? codec.exportTimestamps(cell) : undefined
+        const entry: KeyedStateEntrySnapshot =
+          timestamps === undefined ? { key, namespace, value } : { key, namespace, value, timestamps }
+        const entries = groups[g]
+        if (entries === undefined) groups[g] = [entry]
+        else entries.push(entry)
+      })
+    }
     const keyGroups: KeyGroupSnapshot[] = []
     for (let g = 0; g < this.numGroups; g++) {
       const states: KeyGroupStateSnapshot[] = []
-      for (const name of names) {
-        const t = this.tables.get(name)!
-        if (t.groupIsEmpty(g)) continue
-        const codec = t.codec
-        const withTs = !t.materialized || t.ttl !== undefined
-        const entries: KeyedStateEntrySnapshot[] = []
-        t.forEachInGroup(g, (key, namespace, cell) => {
-          const value = codec.exportValue(cell)
-          const timestamps = withTs ? codec.exportTimestamps(cell) : undefined
-          entries.push(timestamps === undefined ? { key, namespace, value } : { key, namespace, value, timestamps })
-        })
-        states.push({ name, kind: t.kind, entries })
+      for (let i = 0; i < names.length; i++) {
+        const entries = byState[i]![g]
+        if (entries !== undefined) states.push({ name: names[i]!, kind: this.tables.get(names[i]!)!.kind, entries })
       }
       if (states.length > 0) keyGroups.push({ keyGroup: this.start + g, states })
     }
@@ -314,7 +349,6 @@ export class HeapKeyedStateBackend<K extends Key> implements KeyedStateBackend<K
       for (const group of s.keyGroups) {
         const kg = group.keyGroup
         if (kg < this.start || kg > this.end) continue
-        const g = kg - this.start
         const states = structuredClone(group.states)
         for (const st of states) {
           const t = this.tableForRestore(st.name, st.kind)
@@ -338,7 +372,7 @@ export class HeapKeyedStateBackend<K extends Key> implements KeyedStateBackend<K
               )
             const cell = codec.importCell(e.value, e.timestamps, where)
             if (t.materialized) codec.setTimestamps(cell, fill)
-            t.putRaw(g, e.key as K, ns, cell)
+            t.putRaw(e.key as K, ns, cell)
           }
         }
       }
@@ -373,12 +407,20 @@ export class HeapKeyedStateBackend<K extends Key> implements KeyedStateBackend<K
     ctx.hasKey = false
     ctx.key = undefined as unknown as K
     ctx.keyGroup = -1
-    ctx.groupIndex = -1
     this.bumpEpoch()
   }
 
   private newTable(name: string, kind: StateKind): StateTable<K, any> {
-    return new StateTable<K, unknown>(name, kind, codecFor(kind), this.ctx, this.numGroups, this.operatorName)
+    return new StateTable<K, unknown>(
+      name,
+      kind,
+      codecFor(kind),
+      this.ctx,
+      this.start,
+      this.numGroups,
+      this.maxParallelism,
+      this.operatorName,
+    )
   }
 
   private newState(

@@ -14,10 +14,11 @@ export class KeyContext<K> {
   key: K = undefined as K
   /** Whether a current key is set. */
   hasKey = false
-  /** The current key's key group. */
+  /**
+   * The current key's key group, or -1 when it was not computed yet: the per-record path does not
+   * need it, so the backend computes it only on demand (or for its range check).
+   */
   keyGroup = -1
-  /** The current key's key group minus the first key group of the backend's range. */
-  groupIndex = -1
   /** Bumped (and masked) whenever the current key changes; never -1. */
   epoch = 0
 }

@@ -1,4 +1,6 @@
-import { StateError } from '../../core/errors.js'
+import { InternalError, StateError } from '../../core/errors.js'
+import type { Key } from '../../core/key.js'
+import { keyGroupOf } from '../../core/key-groups.js'
 import type { Namespace } from '../../state/keyed-state-backend.js'
 import { VOID_NAMESPACE } from '../../state/keyed-state-backend.js'
 import type { StateKind } from '../../state/state-descriptor.js'
@@ -7,12 +9,16 @@ import type { KeyContext } from './key-context.js'
 import type { TtlSettings } from './ttl-settings.js'
 
 /**
- * The entries of one keyed state, organised by key group, then namespace, then key.
+ * The entries of one keyed state, organised by namespace, then key; one set of maps for all the
+ * key groups of the backend.
  *
  * @remarks
- * Per key group (indexed from the start of the backend's range) there is a `Map<K, E>` for the
- * void namespace and a `Map<Namespace, Map<K, E>>` for the others, both created on first write.
- * Empty namespace maps are dropped, so windows that come and go leave nothing behind.
+ * There is one `Map<K, E>` for the void namespace and a `Map<Namespace, Map<K, E>>` for the
+ * others (windows), whatever key group a key lies in: the per-record path never needs a key's
+ * group, so it never hashes the key for it. Empty namespace maps are dropped, so windows that come
+ * and go leave nothing behind. Key groups are computed where they matter only: the backend's
+ * snapshots ({@link StateTable.forEachByKeyGroup}) and {@link StateTable.keysIn}, which list
+ * entries by key group.
  *
  * The table also holds the per-state access cursor: the state's current namespace and the entry
  * of the current (key, namespace), cached together with the key epoch it was looked up in. Every
@@ -24,10 +30,10 @@ import type { TtlSettings } from './ttl-settings.js'
  * @internal
  */
 export class StateTable<K, E> {
-  /** Per key group: the void namespace's entries. */
-  readonly voidMaps: (Map<K, E> | undefined)[]
-  /** Per key group: the other namespaces' entries. */
-  readonly nsMaps: (Map<Namespace, Map<K, E>> | undefined)[]
+  /** The void namespace's entries. */
+  readonly voidMap = new Map<K, E>()
+  /** The other namespaces' entries; no namespace maps to an empty map. */
+  readonly nsMaps = new Map<Namespace, Map<K, E>>()
   /** The state's current namespace. */
   ns: Namespace = VOID_NAMESPACE
   /** `ns === VOID_NAMESPACE`. */
@@ -41,14 +47,12 @@ export class StateTable<K, E> {
   /** The TTL of the state using the table, once materialized. */
   ttl: TtlSettings | undefined = undefined
 
-  // The incremental-cleanup cursor: key group index, phase (0: void map, 1: namespace maps),
+  // The incremental-cleanup cursor: phase (0: void map next, 1: namespace maps, 2: at the end),
   // the iterators in use, and where the last entry handed out lives.
-  private wGroup = 0
   private wPhase = 0
   private wOuterIt: MapIterator<[Namespace, Map<K, E>]> | undefined = undefined
   private wInnerIt: MapIterator<[K, E]> | undefined = undefined
   private wMap: Map<K, E> | undefined = undefined
-  private wOuter: Map<Namespace, Map<K, E>> | undefined = undefined
   private wNs: Namespace = VOID_NAMESPACE
   private wKey: K = undefined as K
 
@@ -57,12 +61,14 @@ export class StateTable<K, E> {
     readonly kind: StateKind,
     readonly codec: CellCodec<E>,
     readonly ctx: KeyContext<K>,
+    /** The first key group of the backend's range. */
+    readonly start: number,
+    /** The number of key groups of the backend's range. */
     readonly numGroups: number,
+    /** The job's maxParallelism. */
+    readonly maxParallelism: number,
     readonly operatorName: string,
-  ) {
-    this.voidMaps = new Array<Map<K, E> | undefined>(numGroups).fill(undefined)
-    this.nsMaps = new Array<Map<Namespace, Map<K, E>> | undefined>(numGroups).fill(undefined)
-  }
+  ) {}
 
   // ---- the cursor (per-record path) ----
 
@@ -75,14 +81,12 @@ export class StateTable<K, E> {
   private lookup(): E | undefined {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    const g = ctx.groupIndex
-    let m: Map<K, E> | undefined
-    if (this.isVoid) m = this.voidMaps[g]
+    let e: E | undefined
+    if (this.isVoid) e = this.voidMap.get(ctx.key)
     else {
-      const nm = this.nsMaps[g]
-      m = nm === undefined ? undefined : nm.get(this.ns)
+      const m = this.nsMaps.get(this.ns)
+      e = m === undefined ? undefined : m.get(ctx.key)
     }
-    const e = m === undefined ? undefined : m.get(ctx.key)
     this.cEpoch = ctx.epoch
     this.cEntry = e
     return e
@@ -92,12 +96,7 @@ export class StateTable<K, E> {
   insertCurrent(e: E): void {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    const g = ctx.groupIndex
-    let m: Map<K, E> | undefined
-    if (this.isVoid) {
-      m = this.voidMaps[g]
-      if (m === undefined) this.voidMaps[g] = m = new Map()
-    } else m = this.nsMapOrCreate(g, this.ns)
+    const m = this.isVoid ? this.voidMap : this.nsMapOrCreate(this.ns)
     m.set(ctx.key, e)
     this.cEpoch = ctx.epoch
     this.cEntry = e
@@ -107,7 +106,7 @@ export class StateTable<K, E> {
   removeCurrent(): void {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    this.removeAt(ctx.groupIndex, this.ns, ctx.key)
+    this.removeAt(this.ns, ctx.key)
     this.cEpoch = ctx.epoch
     this.cEntry = undefined
   }
@@ -137,7 +136,7 @@ export class StateTable<K, E> {
   getAt(ns: Namespace): E | undefined {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    const m = this.mapAt(ctx.groupIndex, ns)
+    const m = this.mapAt(ns)
     return m === undefined ? undefined : m.get(ctx.key)
   }
 
@@ -145,82 +144,80 @@ export class StateTable<K, E> {
   putAt(ns: Namespace, e: E): void {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    this.putRaw(ctx.groupIndex, ctx.key, ns, e)
+    this.putRaw(ctx.key, ns, e)
   }
 
   /** Removes the entry of the current key in a namespace. */
   removeCurrentAt(ns: Namespace): void {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    this.removeAt(ctx.groupIndex, ns, ctx.key)
+    this.removeAt(ns, ctx.key)
     this.invalidate()
   }
 
   // ---- whole-table access (off the per-record path) ----
 
-  /** Stores an entry by key group index, key and namespace; invalidates the cache. */
-  putRaw(g: number, key: K, ns: Namespace, e: E): void {
-    let m: Map<K, E> | undefined
-    if (ns === VOID_NAMESPACE) {
-      m = this.voidMaps[g]
-      if (m === undefined) this.voidMaps[g] = m = new Map()
-    } else m = this.nsMapOrCreate(g, ns)
+  /** Stores an entry by key and namespace; invalidates the cache. */
+  putRaw(key: K, ns: Namespace, e: E): void {
+    const m = ns === VOID_NAMESPACE ? this.voidMap : this.nsMapOrCreate(ns)
     m.set(key, e)
     this.invalidate()
   }
 
-  /** The keys with an entry in a namespace, in key group order. */
+  /**
+   * The keys with an entry in a namespace, in key group order (within a key group, in the order
+   * they were inserted): the same order as a table split by key group would give.
+   */
   keysIn(ns: Namespace): K[] {
-    const out: K[] = []
-    for (let g = 0; g < this.numGroups; g++) {
-      const m = this.mapAt(g, ns)
-      if (m !== undefined) for (const k of m.keys()) out.push(k)
+    const m = this.mapAt(ns)
+    if (m === undefined || m.size === 0) return []
+    const keys = Array.from(m.keys())
+    const n = keys.length
+    // a stable counting sort by key group
+    const groups = new Int32Array(n)
+    const starts = new Int32Array(this.numGroups + 1)
+    for (let i = 0; i < n; i++) {
+      const g = this.groupIndexOf(keys[i]!)
+      groups[i] = g
+      starts[g + 1]!++
     }
+    for (let g = 0; g < this.numGroups; g++) starts[g + 1]! += starts[g]!
+    const out = new Array<K>(n)
+    for (let i = 0; i < n; i++) out[starts[groups[i]!]!++] = keys[i]!
     return out
   }
 
-  /** Calls `fn` for every entry of a key group: void namespace first, then the others. */
-  forEachInGroup(g: number, fn: (key: K, ns: Namespace, e: E) => void): void {
-    const v = this.voidMaps[g]
-    if (v !== undefined) for (const [k, e] of v) fn(k, VOID_NAMESPACE, e)
-    const nm = this.nsMaps[g]
-    if (nm !== undefined) for (const [ns, m] of nm) for (const [k, e] of m) fn(k, ns, e)
-  }
-
-  /** Whether a key group has any entry. */
-  groupIsEmpty(g: number): boolean {
-    const v = this.voidMaps[g]
-    if (v !== undefined && v.size > 0) return false
-    const nm = this.nsMaps[g]
-    return nm === undefined || nm.size === 0
+  /**
+   * Calls `fn` for every entry, with the index of its key group in the backend's range: by key
+   * group index the entries come in the order a table split by key group would hold them (the
+   * void namespace first, then the others in a fixed order, see {@link compareNamespaces}; keys in
+   * insertion order), so the order depends on the state's contents and insertion order only, and
+   * a snapshot restored and taken again is the same.
+   */
+  forEachByKeyGroup(fn: (groupIndex: number, key: K, ns: Namespace, e: E) => void): void {
+    for (const [k, e] of this.voidMap) fn(this.groupIndexOf(k), k, VOID_NAMESPACE, e)
+    if (this.nsMaps.size === 0) return
+    const namespaces = Array.from(this.nsMaps.keys()).sort(compareNamespaces)
+    for (const ns of namespaces) for (const [k, e] of this.nsMaps.get(ns)!) fn(this.groupIndexOf(k), k, ns, e)
   }
 
   /** All entries of all cells (for fixing TTL timestamps on materialization). */
   *cells(): Generator<E, void, undefined> {
-    for (let g = 0; g < this.numGroups; g++) {
-      const v = this.voidMaps[g]
-      if (v !== undefined) yield* v.values()
-      const nm = this.nsMaps[g]
-      if (nm !== undefined) for (const m of nm.values()) yield* m.values()
-    }
+    yield* this.voidMap.values()
+    for (const m of this.nsMaps.values()) yield* m.values()
   }
 
   /** The number of (key, namespace) entries. */
   size(): number {
-    let n = 0
-    for (let g = 0; g < this.numGroups; g++) {
-      const v = this.voidMaps[g]
-      if (v !== undefined) n += v.size
-      const nm = this.nsMaps[g]
-      if (nm !== undefined) for (const m of nm.values()) n += m.size
-    }
+    let n = this.voidMap.size
+    for (const m of this.nsMaps.values()) n += m.size
     return n
   }
 
   /** Drops every entry. */
   clearAll(): void {
-    this.voidMaps.fill(undefined)
-    this.nsMaps.fill(undefined)
+    this.voidMap.clear()
+    this.nsMaps.clear()
     this.resetWalk()
     this.invalidate()
   }
@@ -249,7 +246,7 @@ export class StateTable<K, E> {
       if (this.codec.purge(e, now, ttl)) {
         const m = this.wMap!
         m.delete(this.wKey)
-        if (m.size === 0 && this.wOuter !== undefined) this.wOuter.delete(this.wNs)
+        if (m.size === 0 && m !== this.voidMap) this.nsMaps.delete(this.wNs)
         removed = true
       }
     }
@@ -257,12 +254,10 @@ export class StateTable<K, E> {
   }
 
   private resetWalk(): void {
-    this.wGroup = 0
     this.wPhase = 0
     this.wOuterIt = undefined
     this.wInnerIt = undefined
     this.wMap = undefined
-    this.wOuter = undefined
   }
 
   /** The next entry of the walk over all entries, or `undefined` at its end. Map iterators are live. */
@@ -278,70 +273,61 @@ export class StateTable<K, E> {
         }
         this.wInnerIt = undefined
       }
-      if (this.wGroup >= this.numGroups) return undefined
-      const g = this.wGroup
       if (this.wPhase === 0) {
         this.wPhase = 1
-        const v = this.voidMaps[g]
-        if (v !== undefined && v.size > 0) {
-          this.wMap = v
-          this.wOuter = undefined
-          this.wInnerIt = v.entries()
+        if (this.voidMap.size > 0) {
+          this.wMap = this.voidMap
+          this.wInnerIt = this.voidMap.entries()
         }
         continue
       }
+      if (this.wPhase === 2) return undefined
       let outer = this.wOuterIt
-      if (outer === undefined) {
-        const nm = this.nsMaps[g]
-        if (nm !== undefined && nm.size > 0) {
-          this.wOuter = nm
-          this.wOuterIt = outer = nm.entries()
-        }
-      }
-      if (outer !== undefined) {
-        const r = outer.next()
-        if (r.done !== true) {
-          const nsm = r.value
-          this.wNs = nsm[0]
-          this.wMap = nsm[1]
-          this.wInnerIt = nsm[1].entries()
-          continue
-        }
+      if (outer === undefined) this.wOuterIt = outer = this.nsMaps.entries()
+      const r = outer.next()
+      if (r.done !== true) {
+        const nsm = r.value
+        this.wNs = nsm[0]
+        this.wMap = nsm[1]
+        this.wInnerIt = nsm[1].entries()
+        continue
       }
       this.wOuterIt = undefined
-      this.wGroup = g + 1
-      this.wPhase = 0
+      this.wPhase = 2
     }
   }
 
   // ---- helpers ----
 
-  private mapAt(g: number, ns: Namespace): Map<K, E> | undefined {
-    if (ns === VOID_NAMESPACE) return this.voidMaps[g]
-    const nm = this.nsMaps[g]
-    return nm === undefined ? undefined : nm.get(ns)
+  /** The index in the backend's range of a key's group. */
+  private groupIndexOf(key: K): number {
+    const g = keyGroupOf(key as Key, this.maxParallelism) - this.start
+    if (g < 0 || g >= this.numGroups)
+      throw new InternalError(
+        `State '${this.name}' of operator '${this.operatorName}' holds key ${String(key)} of key group ${g + this.start}, outside the backend's key groups.`,
+      )
+    return g
   }
 
-  private nsMapOrCreate(g: number, ns: Namespace): Map<K, E> {
-    let nm = this.nsMaps[g]
-    if (nm === undefined) this.nsMaps[g] = nm = new Map()
-    let m = nm.get(ns)
-    if (m === undefined) nm.set(ns, (m = new Map()))
+  private mapAt(ns: Namespace): Map<K, E> | undefined {
+    return ns === VOID_NAMESPACE ? this.voidMap : this.nsMaps.get(ns)
+  }
+
+  private nsMapOrCreate(ns: Namespace): Map<K, E> {
+    let m = this.nsMaps.get(ns)
+    if (m === undefined) this.nsMaps.set(ns, (m = new Map()))
     return m
   }
 
-  private removeAt(g: number, ns: Namespace, key: K): void {
+  private removeAt(ns: Namespace, key: K): void {
     if (ns === VOID_NAMESPACE) {
-      const v = this.voidMaps[g]
-      if (v !== undefined) v.delete(key)
+      this.voidMap.delete(key)
       return
     }
-    const nm = this.nsMaps[g]
-    if (nm === undefined) return
-    const m = nm.get(ns)
+    const m = this.nsMaps.get(ns)
     if (m === undefined) return
     m.delete(key)
-    if (m.size === 0) nm.delete(ns)
+    if (m.size === 0) this.nsMaps.delete(ns)
   }
 
   private noKeyError(): StateError {
@@ -349,6 +335,22 @@ export class StateTable<K, E> {
       `State '${this.name}' of operator '${this.operatorName}' was accessed with no current key: keyed state can only be used while a keyed record or timer is processed.`,
     )
   }
+}
+
+/**
+ * The order of namespaces in snapshots: numbers (ascending) before strings (by UTF-16 code
+ * units). @internal
+ */
+export const compareNamespaces = (a: Namespace, b: Namespace): number => {
+  if (typeof a === 'number') {
+    if (typeof b !== 'number') return -1
+    if (a < b) return -1
+    if (a > b) return 1
+    // NaN (a namespace nobody should use) after every other number
+    return a === b ? 0 : a === a ? -1 : b === b ? 1 : 0
+  }
+  if (typeof b === 'number') return 1
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 /** The error of `mergeNamespaces` on a state that cannot merge. @internal */
