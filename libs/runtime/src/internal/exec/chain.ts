@@ -3,7 +3,7 @@ import type { OutputTag } from '../../core/output-tag.js'
 import type { Key } from '../../core/key.js'
 import type { KeyedStateBackend } from '../../state/keyed-state-backend.js'
 import type { Output } from '../../operators/output.js'
-import type { OneInputStreamOperator } from '../../operators/stream-operator.js'
+import type { OneInputStreamOperator, StreamOperator, TwoInputStreamOperator } from '../../operators/stream-operator.js'
 
 /**
  * Where a node's records go: the next operator of the chain, or a network edge.
@@ -48,24 +48,17 @@ export const wrapOperatorError = (e: unknown, op: OperatorIdentity, what: string
   )
 }
 
-/** Feeds a chained one-input operator. */
-export class ChainedInput implements RecordConsumer {
+/** What every input of an operator does with watermarks and idleness, with failures named. */
+abstract class OperatorInput implements RecordConsumer {
   /** Records pushed into the operator, for its numRecordsIn metric. */
   recordsIn = 0
 
   constructor(
-    private readonly op: OneInputStreamOperator<unknown, unknown>,
-    private readonly id: OperatorIdentity,
+    protected readonly op: StreamOperator<unknown>,
+    protected readonly id: OperatorIdentity,
   ) {}
 
-  push(value: unknown, timestamp: number): void {
-    this.recordsIn++
-    try {
-      this.op.processElement(value, timestamp)
-    } catch (e) {
-      throw wrapOperatorError(e, this.id, 'a record')
-    }
-  }
+  abstract push(value: unknown, timestamp: number): void
 
   watermark(watermark: number): void {
     try {
@@ -77,6 +70,61 @@ export class ChainedInput implements RecordConsumer {
 
   status(idle: boolean): void {
     this.op.processWatermarkStatus(idle)
+  }
+}
+
+/** Feeds a one-input operator (chained, or the head of a task). */
+export class ChainedInput extends OperatorInput {
+  constructor(
+    private readonly one: OneInputStreamOperator<unknown, unknown>,
+    id: OperatorIdentity,
+  ) {
+    super(one, id)
+  }
+
+  push(value: unknown, timestamp: number): void {
+    this.recordsIn++
+    try {
+      this.one.processElement(value, timestamp)
+    } catch (e) {
+      throw wrapOperatorError(e, this.id, 'a record')
+    }
+  }
+}
+
+/** Feeds input 1 of a two-input operator (always the head of its task). */
+export class FirstInput extends OperatorInput {
+  constructor(
+    private readonly two: TwoInputStreamOperator<unknown, unknown, unknown>,
+    id: OperatorIdentity,
+  ) {
+    super(two, id)
+  }
+
+  push(value: unknown, timestamp: number): void {
+    try {
+      this.two.processElement1(value, timestamp)
+    } catch (e) {
+      throw wrapOperatorError(e, this.id, 'a record of input 1')
+    }
+  }
+}
+
+/** Feeds input 2 of a two-input operator. */
+export class SecondInput extends OperatorInput {
+  constructor(
+    private readonly two: TwoInputStreamOperator<unknown, unknown, unknown>,
+    id: OperatorIdentity,
+  ) {
+    super(two, id)
+  }
+
+  push(value: unknown, timestamp: number): void {
+    try {
+      this.two.processElement2(value, timestamp)
+    } catch (e) {
+      throw wrapOperatorError(e, this.id, 'a record of input 2')
+    }
   }
 }
 

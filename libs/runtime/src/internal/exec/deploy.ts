@@ -89,3 +89,22 @@ export const deployTasks = (jg: JobGraph, factory: ChannelFactory, services: Tas
   }
   return tasks
 }
+
+/**
+ * Runs tasks to their end. When one fails, the others are cancelled and, once they have stopped,
+ * the failure is rethrown.
+ */
+export const runAllTasks = async (tasks: readonly StreamTask[]): Promise<void> => {
+  const runs = tasks.map((t) => t.run())
+  try {
+    await Promise.all(runs)
+  } catch (e) {
+    for (const t of tasks) t.cancel()
+    await Promise.allSettled(runs)
+    throw e
+  }
+}
+
+/** The current metrics of all tasks, merged. */
+export const tasksMetrics = (tasks: readonly StreamTask[]): Record<string, number> =>
+  Object.assign({}, ...tasks.map((t) => t.metricsSnapshot())) as Record<string, number>

@@ -3,7 +3,7 @@ import { buildJobGraph } from '../../graph/job-graph.js'
 import type { JobClient, JobResult } from '../../execution/job-client.js'
 import type { Clock } from '../../time/clock.js'
 import { JobCoordinator } from './coordinator.js'
-import { deployTasks, type ChannelFactory } from './deploy.js'
+import { deployTasks, runAllTasks, tasksMetrics, type ChannelFactory } from './deploy.js'
 import { InternalError } from '../../core/errors.js'
 
 const IN_THREAD: ChannelFactory = {
@@ -25,17 +25,12 @@ export const runInThread = (graph: StreamGraph, clock: Clock): JobClient => {
   const coordinator = new JobCoordinator(jg)
   const tasks = deployTasks(jg, IN_THREAD, { clock, coordinator })
   let canceled = false
-  const metrics = (): Record<string, number> => Object.assign({}, ...tasks.map((t) => t.metricsSnapshot())) as Record<string, number>
+  const metrics = (): Record<string, number> => tasksMetrics(tasks)
   const started = Date.now()
   coordinator.start()
   const result = (async (): Promise<JobResult> => {
-    const runs = tasks.map((t) => t.run())
     try {
-      await Promise.all(runs)
-    } catch (e) {
-      for (const t of tasks) t.cancel()
-      await Promise.allSettled(runs)
-      throw e
+      await runAllTasks(tasks)
     } finally {
       coordinator.close()
     }

@@ -14,7 +14,7 @@ import type {
 import type { SourceSplit } from '../../source/source.js'
 import type { Clock } from '../../time/clock.js'
 import { CTRL_ACTIVE, CTRL_END, CTRL_IDLE, CTRL_WATERMARK, type Batch } from './batch.js'
-import { ChainedInput, FanOutOutput, SingleOutput, makeOutput, wrapOperatorError, type OperatorIdentity, type RecordConsumer } from './chain.js'
+import { ChainedInput, FanOutOutput, FirstInput, SecondInput, SingleOutput, makeOutput, wrapOperatorError, type OperatorIdentity, type RecordConsumer } from './chain.js'
 import type { InputGate } from './channels.js'
 import { createKeyedServices, createOperatorStateStore, createSourceOutput, createValve, type KeyedServices, type SourceOutputDriver, type WatermarkValve } from './services.js'
 import { Mailbox, MailboxProcessingTimeService, OperatorProcessingTimeService } from './mailbox.js'
@@ -473,44 +473,4 @@ const DISCARD: Output<unknown> = {
   collectSide: () => {},
   emitWatermark: () => {},
   emitWatermarkStatus: () => {},
-}
-
-class FirstInput implements RecordConsumer {
-  constructor(
-    private readonly op: TwoInputStreamOperator<unknown, unknown, unknown>,
-    private readonly id: OperatorIdentity,
-  ) {}
-  push(value: unknown, timestamp: number): void {
-    try {
-      this.op.processElement1(value, timestamp)
-    } catch (e) {
-      throw wrapOperatorError(e, this.id, 'a record of input 1')
-    }
-  }
-  watermark(watermark: number): void {
-    try {
-      this.op.processWatermark(watermark)
-    } catch (e) {
-      throw wrapOperatorError(e, this.id, `watermark ${watermark}`)
-    }
-  }
-  status(idle: boolean): void {
-    this.op.processWatermarkStatus(idle)
-  }
-}
-
-class SecondInput extends FirstInput {
-  constructor(
-    private readonly op2: TwoInputStreamOperator<unknown, unknown, unknown>,
-    private readonly id2: OperatorIdentity,
-  ) {
-    super(op2, id2)
-  }
-  override push(value: unknown, timestamp: number): void {
-    try {
-      this.op2.processElement2(value, timestamp)
-    } catch (e) {
-      throw wrapOperatorError(e, this.id2, 'a record of input 2')
-    }
-  }
 }

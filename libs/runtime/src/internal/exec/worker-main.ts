@@ -5,7 +5,7 @@ import { buildJobGraph } from '../../graph/job-graph.js'
 import { lookupJob } from '../../execution/job-definition.js'
 import { SystemClock } from '../../time/clock.js'
 import { RemoteChannelReceiver, RemoteChannelSender } from './channels.js'
-import { deployTasks, type ChannelSlot } from './deploy.js'
+import { deployTasks, runAllTasks, tasksMetrics, type ChannelSlot } from './deploy.js'
 import type { CoordinatorLink, ReaderHandlers } from './task.js'
 import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js'
 import { InternalError } from '../../core/errors.js'
@@ -57,15 +57,10 @@ const main = async (): Promise<void> => {
         break
     }
   })
-  const metrics = (): Record<string, number> => Object.assign({}, ...tasks.map((t) => t.metricsSnapshot())) as Record<string, number>
+  const metrics = (): Record<string, number> => tasksMetrics(tasks)
   const reporter = setInterval(() => send({ type: 'metrics', metrics: metrics() }), 500)
-  const runs = tasks.map((t) => t.run())
   try {
-    await Promise.all(runs)
-  } catch (e) {
-    for (const t of tasks) t.cancel()
-    await Promise.allSettled(runs)
-    throw e
+    await runAllTasks(tasks)
   } finally {
     clearInterval(reporter)
   }
