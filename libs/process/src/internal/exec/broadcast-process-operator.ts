@@ -1,4 +1,3 @@
-import { AbstractStreamOperator } from '@strom/runtime'
 import type {
   BroadcastState,
   MapStateDescriptor,
@@ -11,10 +10,10 @@ import type {
 } from '@strom/runtime'
 import type { BroadcastProcessFunction } from '../../functions/broadcast-process-function.js'
 import { ContextBase } from './context-base.js'
-import { closeFunction, openFunction } from './function-utils.js'
+import { AbstractNonKeyedProcessOperator } from './abstract-udf-operators.js'
 import { BroadcastStateAccess } from './read-only-broadcast-state.js'
-import { NonKeyedTimerService } from './timer-services.js'
-import { TimestampedCollector } from './timestamped-collector.js'
+import type { NonKeyedTimerService } from './timer-services.js'
+import type { TimestampedCollector } from './timestamped-collector.js'
 
 /** The reused context of either side of a broadcast function: time reads and broadcast state. */
 export abstract class BroadcastContextBase extends ContextBase {
@@ -64,32 +63,12 @@ class ReadOnlyContext extends BroadcastContextBase implements BroadcastProcessFu
  * @category Operators
  * @since 0.1.0
  */
-export class BroadcastProcessOperator<I, B, O> extends AbstractStreamOperator<O> implements TwoInputStreamOperator<I, B, O> {
-  private collector!: TimestampedCollector<O>
-  private timers!: NonKeyedTimerService
+export class BroadcastProcessOperator<I, B, O>
+  extends AbstractNonKeyedProcessOperator<O, BroadcastProcessFunction<I, B, O>>
+  implements TwoInputStreamOperator<I, B, O>
+{
   private readOnlyContext!: ReadOnlyContext
   private readWriteContext!: ReadWriteContext
-
-  constructor(
-    /** The function this operator runs (its own copy). */
-    readonly userFunction: BroadcastProcessFunction<I, B, O>,
-  ) {
-    super()
-  }
-
-  override setup(setup: OperatorSetup<O>): void {
-    super.setup(setup)
-    this.collector = new TimestampedCollector(setup.output)
-    this.timers = new NonKeyedTimerService(setup.processingTimeService, setup.info)
-    const access = new BroadcastStateAccess(setup.operatorStateStore)
-    this.readOnlyContext = new ReadOnlyContext(setup.output, this.collector, setup.info, this.timers, access)
-    this.readWriteContext = new ReadWriteContext(setup.output, this.collector, setup.info, this.timers, access)
-  }
-
-  override open(): void {
-    super.open()
-    openFunction(this.userFunction, this.ctx)
-  }
 
   processElement1(value: I, timestamp: number): void {
     this.collector.timestamp = timestamp
@@ -103,13 +82,10 @@ export class BroadcastProcessOperator<I, B, O> extends AbstractStreamOperator<O>
     this.userFunction.processBroadcastElement(value, this.readWriteContext, this.collector)
   }
 
-  override processWatermark(watermark: number): void {
-    this.timers.watermark = watermark
-    super.processWatermark(watermark)
-  }
-
-  override close(): void {
-    closeFunction(this.userFunction)
-    super.close()
+  /** @internal */
+  protected override createContexts(setup: OperatorSetup<O>, timers: NonKeyedTimerService): void {
+    const access = new BroadcastStateAccess(setup.operatorStateStore)
+    this.readOnlyContext = new ReadOnlyContext(setup.output, this.collector, setup.info, timers, access)
+    this.readWriteContext = new ReadWriteContext(setup.output, this.collector, setup.info, timers, access)
   }
 }

@@ -1,25 +1,8 @@
-import { AbstractStreamOperator } from '@strom/runtime'
-import type { OperatorSetup, Output, TaskInfo, TimerService, TwoInputStreamOperator } from '@strom/runtime'
+import type { OperatorSetup, TwoInputStreamOperator } from '@strom/runtime'
 import type { CoProcessFunction } from '../../functions/co-process-function.js'
-import { ContextBase } from './context-base.js'
-import { closeFunction, openFunction } from './function-utils.js'
-import { NonKeyedTimerService } from './timer-services.js'
-import { TimestampedCollector } from './timestamped-collector.js'
-
-class CoProcessContext extends ContextBase implements CoProcessFunction.Context {
-  constructor(
-    out: Output<unknown>,
-    collector: TimestampedCollector<unknown>,
-    info: TaskInfo,
-    private readonly timers: TimerService,
-  ) {
-    super(out, collector, info)
-  }
-
-  timerService(): TimerService {
-    return this.timers
-  }
-}
+import { AbstractNonKeyedProcessOperator } from './abstract-udf-operators.js'
+import { TimerServiceContext } from './context-base.js'
+import type { NonKeyedTimerService } from './timer-services.js'
 
 /**
  * Runs a {@link CoProcessFunction} on two connected non-keyed streams.
@@ -35,29 +18,11 @@ class CoProcessContext extends ContextBase implements CoProcessFunction.Context 
  * @category Operators
  * @since 0.1.0
  */
-export class CoProcessOperator<I1, I2, O> extends AbstractStreamOperator<O> implements TwoInputStreamOperator<I1, I2, O> {
-  private collector!: TimestampedCollector<O>
-  private context!: CoProcessContext
-  private timers!: NonKeyedTimerService
-
-  constructor(
-    /** The function this operator runs (its own copy). */
-    readonly userFunction: CoProcessFunction<I1, I2, O>,
-  ) {
-    super()
-  }
-
-  override setup(setup: OperatorSetup<O>): void {
-    super.setup(setup)
-    this.collector = new TimestampedCollector(setup.output)
-    this.timers = new NonKeyedTimerService(setup.processingTimeService, setup.info)
-    this.context = new CoProcessContext(setup.output, this.collector, setup.info, this.timers)
-  }
-
-  override open(): void {
-    super.open()
-    openFunction(this.userFunction, this.ctx)
-  }
+export class CoProcessOperator<I1, I2, O>
+  extends AbstractNonKeyedProcessOperator<O, CoProcessFunction<I1, I2, O>>
+  implements TwoInputStreamOperator<I1, I2, O>
+{
+  private context!: TimerServiceContext
 
   processElement1(value: I1, timestamp: number): void {
     this.collector.timestamp = timestamp
@@ -71,13 +36,8 @@ export class CoProcessOperator<I1, I2, O> extends AbstractStreamOperator<O> impl
     this.userFunction.processElement2(value, this.context, this.collector)
   }
 
-  override processWatermark(watermark: number): void {
-    this.timers.watermark = watermark
-    super.processWatermark(watermark)
-  }
-
-  override close(): void {
-    closeFunction(this.userFunction)
-    super.close()
+  /** @internal */
+  protected override createContexts(setup: OperatorSetup<O>, timers: NonKeyedTimerService): void {
+    this.context = new TimerServiceContext(setup.output, this.collector, setup.info, timers)
   }
 }

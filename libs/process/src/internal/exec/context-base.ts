@@ -1,7 +1,9 @@
 import { NO_TIMESTAMP } from '@strom/runtime'
-import type { Output, OutputTag, TaskInfo } from '@strom/runtime'
+import type { Output, OutputTag, TaskInfo, TimerService } from '@strom/runtime'
 import { MissingTimestampError } from '../../errors.js'
 import type { BaseContext } from '../../functions/base-context.js'
+import type { CoProcessFunction } from '../../functions/co-process-function.js'
+import type { ProcessFunction } from '../../functions/process-function.js'
 import type { TimestampedCollector } from './timestamped-collector.js'
 
 /** The error of `ctx.timestamp()` on a record without timestamp. */
@@ -38,5 +40,24 @@ export abstract class ContextBase implements BaseContext {
 
   output<X>(tag: OutputTag<X>, value: X): void {
     this.out.collectSide(tag, value, this.collector.timestamp)
+  }
+}
+
+/**
+ * The reused context of a (co-)process function: a {@link ContextBase} with a timer service.
+ * Serves the non-keyed functions as is, and is the base of the keyed one.
+ */
+export class TimerServiceContext extends ContextBase implements ProcessFunction.Context, CoProcessFunction.Context {
+  constructor(
+    out: Output<unknown>,
+    collector: TimestampedCollector<unknown>,
+    info: TaskInfo,
+    private readonly timers: TimerService,
+  ) {
+    super(out, collector, info)
+  }
+
+  timerService(): TimerService {
+    return this.timers
   }
 }

@@ -1,7 +1,6 @@
-import { AbstractStreamOperator, NO_TIMESTAMP, VOID_NAMESPACE } from '@strom/runtime'
+import { VOID_NAMESPACE } from '@strom/runtime'
 import type {
   BroadcastState,
-  InternalTimer,
   Key,
   KeyedStateBackend,
   KeySelector,
@@ -23,11 +22,11 @@ import type {
 } from '../../functions/keyed-broadcast-process-function.js'
 import { TimeDomain } from '../../functions/time-domain.js'
 import { BroadcastContextBase } from './broadcast-process-operator.js'
-import { closeFunction, openFunction, requireKeySelector } from './function-utils.js'
-import { USER_TIMERS } from './keyed-process-operator.js'
+import { AbstractKeyedProcessOperator } from './abstract-udf-operators.js'
+import { requireKeySelector } from './function-utils.js'
 import { BroadcastStateAccess } from './read-only-broadcast-state.js'
-import { KeyedTimerService } from './timer-services.js'
-import { TimestampedCollector } from './timestamped-collector.js'
+import type { KeyedTimerService } from './timer-services.js'
+import type { TimestampedCollector } from './timestamped-collector.js'
 
 class KeyedSideContext<K> extends BroadcastContextBase implements KeyedBroadcastProcessFunction.OnTimerContext<K> {
   key!: K
@@ -89,40 +88,12 @@ class BroadcastSideContext<K extends Key> extends BroadcastContextBase implement
  * @since 0.1.0
  */
 export class KeyedBroadcastProcessOperator<K extends Key, I, B, O>
-  extends AbstractStreamOperator<O>
+  extends AbstractKeyedProcessOperator<K, O, KeyedSideContext<K>, KeyedBroadcastProcessFunction<K, I, B, O>>
   implements TwoInputStreamOperator<I, B, O>, Triggerable<K, Namespace>
 {
-  private collector!: TimestampedCollector<O>
   private keySelector!: KeySelector<I, K>
-  private backend!: KeyedStateBackend<K>
   private keyedContext!: KeyedSideContext<K>
   private broadcastContext!: BroadcastSideContext<K>
-
-  constructor(
-    /** The function this operator runs (its own copy). */
-    readonly userFunction: KeyedBroadcastProcessFunction<K, I, B, O>,
-  ) {
-    super()
-  }
-
-  override setup(setup: OperatorSetup<O>): void {
-    super.setup(setup)
-    this.collector = new TimestampedCollector(setup.output)
-  }
-
-  override open(): void {
-    super.open()
-    const setup = this.ctx
-    this.keySelector = requireKeySelector(setup, 0)
-    this.backend = this.keyedBackend() as KeyedStateBackend<K>
-    const timers = new KeyedTimerService(
-      this.timeServiceManager().getInternalTimerService<Namespace>(USER_TIMERS, this as Triggerable<Key, Namespace>),
-    )
-    const access = new BroadcastStateAccess(setup.operatorStateStore)
-    this.keyedContext = new KeyedSideContext<K>(setup.output, this.collector, setup.info, timers, access)
-    this.broadcastContext = new BroadcastSideContext<K>(setup.output, this.collector, setup.info, timers, access, this.backend)
-    openFunction(this.userFunction, setup)
-  }
 
   processElement1(value: I, timestamp: number): void {
     const key = this.keySelector(value)
@@ -140,27 +111,16 @@ export class KeyedBroadcastProcessOperator<K extends Key, I, B, O>
     this.userFunction.processBroadcastElement(value, this.broadcastContext, this.collector)
   }
 
-  onEventTime(timer: InternalTimer<K, Namespace>): void {
-    this.collector.timestamp = timer.timestamp
-    this.fire(timer, TimeDomain.EVENT_TIME)
+  /** @internal */
+  protected override openKeySelectors(setup: OperatorSetup<O>): void {
+    this.keySelector = requireKeySelector(setup, 0)
   }
 
-  onProcessingTime(timer: InternalTimer<K, Namespace>): void {
-    this.collector.timestamp = NO_TIMESTAMP
-    this.fire(timer, TimeDomain.PROCESSING_TIME)
-  }
-
-  override close(): void {
-    closeFunction(this.userFunction)
-    super.close()
-  }
-
-  private fire(timer: InternalTimer<K, Namespace>, domain: TimeDomain): void {
-    const c = this.keyedContext
-    const ts = timer.timestamp
-    c.ts = ts
-    c.key = timer.key
-    c.domain = domain
-    this.userFunction.onTimer(ts, c, this.collector)
+  /** @internal */
+  protected override createContexts(setup: OperatorSetup<O>, timers: KeyedTimerService): KeyedSideContext<K> {
+    const access = new BroadcastStateAccess(setup.operatorStateStore)
+    this.keyedContext = new KeyedSideContext<K>(setup.output, this.collector, setup.info, timers, access)
+    this.broadcastContext = new BroadcastSideContext<K>(setup.output, this.collector, setup.info, timers, access, this.backend)
+    return this.keyedContext
   }
 }

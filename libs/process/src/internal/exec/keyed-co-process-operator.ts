@@ -1,21 +1,9 @@
-import { AbstractStreamOperator, NO_TIMESTAMP } from '@strom/runtime'
-import type {
-  InternalTimer,
-  Key,
-  KeyedStateBackend,
-  KeySelector,
-  Namespace,
-  OperatorSetup,
-  Triggerable,
-  TwoInputStreamOperator,
-} from '@strom/runtime'
+import type { Key, KeySelector, Namespace, OperatorSetup, Triggerable, TwoInputStreamOperator } from '@strom/runtime'
 import type { KeyedCoProcessFunction } from '../../functions/keyed-co-process-function.js'
-import { TimeDomain } from '../../functions/time-domain.js'
-import { closeFunction, openFunction, requireKeySelector } from './function-utils.js'
+import { AbstractKeyedProcessOperator } from './abstract-udf-operators.js'
+import { requireKeySelector } from './function-utils.js'
 import { KeyedContext } from './keyed-contexts.js'
-import { USER_TIMERS } from './keyed-process-operator.js'
-import { KeyedTimerService } from './timer-services.js'
-import { TimestampedCollector } from './timestamped-collector.js'
+import type { KeyedTimerService } from './timer-services.js'
 
 /**
  * Runs a {@link KeyedCoProcessFunction} on two connected keyed streams: shared keyed state and
@@ -34,39 +22,12 @@ import { TimestampedCollector } from './timestamped-collector.js'
  * @since 0.1.0
  */
 export class KeyedCoProcessOperator<K extends Key, I1, I2, O>
-  extends AbstractStreamOperator<O>
+  extends AbstractKeyedProcessOperator<K, O, KeyedContext<K>, KeyedCoProcessFunction<K, I1, I2, O>>
   implements TwoInputStreamOperator<I1, I2, O>, Triggerable<K, Namespace>
 {
-  private collector!: TimestampedCollector<O>
   private keySelector1!: KeySelector<I1, K>
   private keySelector2!: KeySelector<I2, K>
-  private backend!: KeyedStateBackend<K>
   private context!: KeyedContext<K>
-
-  constructor(
-    /** The function this operator runs (its own copy). */
-    readonly userFunction: KeyedCoProcessFunction<K, I1, I2, O>,
-  ) {
-    super()
-  }
-
-  override setup(setup: OperatorSetup<O>): void {
-    super.setup(setup)
-    this.collector = new TimestampedCollector(setup.output)
-  }
-
-  override open(): void {
-    super.open()
-    const setup = this.ctx
-    this.keySelector1 = requireKeySelector(setup, 0)
-    this.keySelector2 = requireKeySelector(setup, 1)
-    this.backend = this.keyedBackend() as KeyedStateBackend<K>
-    const timers = new KeyedTimerService(
-      this.timeServiceManager().getInternalTimerService<Namespace>(USER_TIMERS, this as Triggerable<Key, Namespace>),
-    )
-    this.context = new KeyedContext<K>(setup.output, this.collector, setup.info, timers)
-    openFunction(this.userFunction, setup)
-  }
 
   processElement1(value: I1, timestamp: number): void {
     const key = this.keySelector1(value)
@@ -88,27 +49,14 @@ export class KeyedCoProcessOperator<K extends Key, I1, I2, O>
     this.userFunction.processElement2(value, c, this.collector)
   }
 
-  onEventTime(timer: InternalTimer<K, Namespace>): void {
-    this.collector.timestamp = timer.timestamp
-    this.fire(timer, TimeDomain.EVENT_TIME)
+  /** @internal */
+  protected override openKeySelectors(setup: OperatorSetup<O>): void {
+    this.keySelector1 = requireKeySelector(setup, 0)
+    this.keySelector2 = requireKeySelector(setup, 1)
   }
 
-  onProcessingTime(timer: InternalTimer<K, Namespace>): void {
-    this.collector.timestamp = NO_TIMESTAMP
-    this.fire(timer, TimeDomain.PROCESSING_TIME)
-  }
-
-  override close(): void {
-    closeFunction(this.userFunction)
-    super.close()
-  }
-
-  private fire(timer: InternalTimer<K, Namespace>, domain: TimeDomain): void {
-    const c = this.context
-    const ts = timer.timestamp
-    c.ts = ts
-    c.key = timer.key
-    c.domain = domain
-    this.userFunction.onTimer(ts, c, this.collector)
+  /** @internal */
+  protected override createContexts(setup: OperatorSetup<O>, timers: KeyedTimerService): KeyedContext<K> {
+    return (this.context = new KeyedContext<K>(setup.output, this.collector, setup.info, timers))
   }
 }

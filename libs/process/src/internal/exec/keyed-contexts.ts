@@ -1,9 +1,7 @@
 import { TimeDomain } from '../../functions/time-domain.js'
-import type { Output, TaskInfo, TimerService } from '@strom/runtime'
 import type { KeyedProcessFunction } from '../../functions/keyed-process-function.js'
 import type { KeyedCoProcessFunction } from '../../functions/keyed-co-process-function.js'
-import { ContextBase } from './context-base.js'
-import type { TimestampedCollector } from './timestamped-collector.js'
+import { TimerServiceContext } from './context-base.js'
 
 /**
  * The one reused context of a keyed (co-)process operator, for records and timers alike: the
@@ -12,26 +10,13 @@ import type { TimestampedCollector } from './timestamped-collector.js'
  * mailbox), so one object serves both.
  */
 export class KeyedContext<K>
-  extends ContextBase
+  extends TimerServiceContext
   implements KeyedProcessFunction.OnTimerContext<K>, KeyedCoProcessFunction.OnTimerContext<K>
 {
   /** The key of the record or timer being processed. */
   key!: K
   /** The time domain of the timer firing. */
   domain: TimeDomain = TimeDomain.EVENT_TIME
-
-  constructor(
-    out: Output<unknown>,
-    collector: TimestampedCollector<unknown>,
-    info: TaskInfo,
-    private readonly timers: TimerService,
-  ) {
-    super(out, collector, info)
-  }
-
-  timerService(): TimerService {
-    return this.timers
-  }
 
   getCurrentKey(): K {
     return this.key

@@ -1,29 +1,11 @@
-import { AbstractStreamOperator, NO_TIMESTAMP } from '@strom/runtime'
-import type {
-  InternalTimer,
-  Key,
-  KeyedStateBackend,
-  KeySelector,
-  Namespace,
-  OneInputStreamOperator,
-  OperatorSetup,
-  Triggerable,
-} from '@strom/runtime'
+import type { Key, KeySelector, Namespace, OneInputStreamOperator, OperatorSetup, Triggerable } from '@strom/runtime'
 import type { KeyedProcessFunction } from '../../functions/keyed-process-function.js'
-import { TimeDomain } from '../../functions/time-domain.js'
-import { closeFunction, openFunction, requireKeySelector } from './function-utils.js'
+import { AbstractKeyedProcessOperator } from './abstract-udf-operators.js'
+import { requireKeySelector } from './function-utils.js'
 import { KeyedContext } from './keyed-contexts.js'
-import { KeyedTimerService } from './timer-services.js'
-import { TimestampedCollector } from './timestamped-collector.js'
+import type { KeyedTimerService } from './timer-services.js'
 
-/**
- * The name of the timer service that process functions' timers live in (and are checkpointed
- * under).
- *
- * @category Operators
- * @since 0.1.0
- */
-export const USER_TIMERS = 'user-timers'
+export { USER_TIMERS } from './abstract-udf-operators.js'
 
 /**
  * Runs a {@link KeyedProcessFunction} on a keyed stream: keyed state and timers per key.
@@ -42,37 +24,11 @@ export const USER_TIMERS = 'user-timers'
  * @since 0.1.0
  */
 export class KeyedProcessOperator<K extends Key, I, O>
-  extends AbstractStreamOperator<O>
+  extends AbstractKeyedProcessOperator<K, O, KeyedContext<K>, KeyedProcessFunction<K, I, O>>
   implements OneInputStreamOperator<I, O>, Triggerable<K, Namespace>
 {
-  private collector!: TimestampedCollector<O>
   private keySelector!: KeySelector<I, K>
-  private backend!: KeyedStateBackend<K>
   private context!: KeyedContext<K>
-
-  constructor(
-    /** The function this operator runs (its own copy). */
-    readonly userFunction: KeyedProcessFunction<K, I, O>,
-  ) {
-    super()
-  }
-
-  override setup(setup: OperatorSetup<O>): void {
-    super.setup(setup)
-    this.collector = new TimestampedCollector(setup.output)
-  }
-
-  override open(): void {
-    super.open()
-    const setup = this.ctx
-    this.keySelector = requireKeySelector(setup, 0)
-    this.backend = this.keyedBackend() as KeyedStateBackend<K>
-    const timers = new KeyedTimerService(
-      this.timeServiceManager().getInternalTimerService<Namespace>(USER_TIMERS, this as Triggerable<Key, Namespace>),
-    )
-    this.context = new KeyedContext<K>(setup.output, this.collector, setup.info, timers)
-    openFunction(this.userFunction, setup)
-  }
 
   processElement(value: I, timestamp: number): void {
     const key = this.keySelector(value)
@@ -84,27 +40,13 @@ export class KeyedProcessOperator<K extends Key, I, O>
     this.userFunction.processElement(value, c, this.collector)
   }
 
-  onEventTime(timer: InternalTimer<K, Namespace>): void {
-    this.collector.timestamp = timer.timestamp
-    this.fire(timer, TimeDomain.EVENT_TIME)
+  /** @internal */
+  protected override openKeySelectors(setup: OperatorSetup<O>): void {
+    this.keySelector = requireKeySelector(setup, 0)
   }
 
-  onProcessingTime(timer: InternalTimer<K, Namespace>): void {
-    this.collector.timestamp = NO_TIMESTAMP
-    this.fire(timer, TimeDomain.PROCESSING_TIME)
-  }
-
-  override close(): void {
-    closeFunction(this.userFunction)
-    super.close()
-  }
-
-  private fire(timer: InternalTimer<K, Namespace>, domain: TimeDomain): void {
-    const c = this.context
-    const ts = timer.timestamp
-    c.ts = ts
-    c.key = timer.key
-    c.domain = domain
-    this.userFunction.onTimer(ts, c, this.collector)
+  /** @internal */
+  protected override createContexts(setup: OperatorSetup<O>, timers: KeyedTimerService): KeyedContext<K> {
+    return (this.context = new KeyedContext<K>(setup.output, this.collector, setup.info, timers))
   }
 }

@@ -1,25 +1,8 @@
-import { AbstractStreamOperator } from '@strom/runtime'
-import type { OneInputStreamOperator, OperatorSetup, Output, TaskInfo, TimerService } from '@strom/runtime'
+import type { OneInputStreamOperator, OperatorSetup } from '@strom/runtime'
 import type { ProcessFunction } from '../../functions/process-function.js'
-import { ContextBase } from './context-base.js'
-import { closeFunction, openFunction } from './function-utils.js'
-import { NonKeyedTimerService } from './timer-services.js'
-import { TimestampedCollector } from './timestamped-collector.js'
-
-class ProcessContext extends ContextBase implements ProcessFunction.Context {
-  constructor(
-    out: Output<unknown>,
-    collector: TimestampedCollector<unknown>,
-    info: TaskInfo,
-    private readonly timers: TimerService,
-  ) {
-    super(out, collector, info)
-  }
-
-  timerService(): TimerService {
-    return this.timers
-  }
-}
+import { AbstractNonKeyedProcessOperator } from './abstract-udf-operators.js'
+import { TimerServiceContext } from './context-base.js'
+import type { NonKeyedTimerService } from './timer-services.js'
 
 /**
  * Runs a {@link ProcessFunction} on a non-keyed stream.
@@ -34,29 +17,11 @@ class ProcessContext extends ContextBase implements ProcessFunction.Context {
  * @category Operators
  * @since 0.1.0
  */
-export class ProcessOperator<I, O> extends AbstractStreamOperator<O> implements OneInputStreamOperator<I, O> {
-  private collector!: TimestampedCollector<O>
-  private context!: ProcessContext
-  private timers!: NonKeyedTimerService
-
-  constructor(
-    /** The function this operator runs (its own copy). */
-    readonly userFunction: ProcessFunction<I, O>,
-  ) {
-    super()
-  }
-
-  override setup(setup: OperatorSetup<O>): void {
-    super.setup(setup)
-    this.collector = new TimestampedCollector(setup.output)
-    this.timers = new NonKeyedTimerService(setup.processingTimeService, setup.info)
-    this.context = new ProcessContext(setup.output, this.collector, setup.info, this.timers)
-  }
-
-  override open(): void {
-    super.open()
-    openFunction(this.userFunction, this.ctx)
-  }
+export class ProcessOperator<I, O>
+  extends AbstractNonKeyedProcessOperator<O, ProcessFunction<I, O>>
+  implements OneInputStreamOperator<I, O>
+{
+  private context!: TimerServiceContext
 
   processElement(value: I, timestamp: number): void {
     this.collector.timestamp = timestamp
@@ -64,13 +29,8 @@ export class ProcessOperator<I, O> extends AbstractStreamOperator<O> implements 
     this.userFunction.processElement(value, this.context, this.collector)
   }
 
-  override processWatermark(watermark: number): void {
-    this.timers.watermark = watermark
-    super.processWatermark(watermark)
-  }
-
-  override close(): void {
-    closeFunction(this.userFunction)
-    super.close()
+  /** @internal */
+  protected override createContexts(setup: OperatorSetup<O>, timers: NonKeyedTimerService): void {
+    this.context = new TimerServiceContext(setup.output, this.collector, setup.info, timers)
   }
 }
