@@ -3,6 +3,7 @@ import type { AggregateFunction, AggregatingState } from '../../state/state.js'
 import { ValueCell } from './cells.js'
 import type { StateTable } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
+import { mergeCellsInto, readCellTtl } from './value-cell-ops.js'
 
 /**
  * {@link AggregatingState} on the heap backend; the table holds accumulators.
@@ -26,7 +27,10 @@ export class HeapAggregatingState<K, IN, ACC, OUT>
 
   get(): OUT | undefined {
     const ttl = this.ttl
-    if (ttl !== undefined) return this.getTtl(ttl)
+    if (ttl !== undefined) {
+      const c = readCellTtl(this.t, ttl)
+      return c === undefined ? undefined : this.fn.getResult(c.value)
+    }
     const c = this.t.current()
     return c === undefined ? undefined : this.fn.getResult(c.value)
   }
@@ -39,52 +43,14 @@ export class HeapAggregatingState<K, IN, ACC, OUT>
     else c.value = this.fn.add(value, c.value)
   }
 
+  mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
+    mergeCellsInto(this.t, this.ttl, target, sources, (a, b) => this.fn.merge(a, b))
+  }
+
   clear(): void {
     this.t.removeCurrent()
     const ttl = this.ttl
     if (ttl !== undefined) this.t.cleanup(ttl, ttl.clock())
-  }
-
-  mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
-    const t = this.t
-    const ttl = this.ttl
-    const now = ttl === undefined ? NaN : ttl.clock()
-    const dropExpired = ttl !== undefined && !ttl.returnExpired
-    let merged: ACC | undefined
-    let has = false
-    for (const ns of sources) {
-      if (ns === target) continue
-      const c = t.getAt(ns)
-      if (c === undefined) continue
-      t.removeCurrentAt(ns)
-      if (dropExpired && ttl.expired(c.ts, now)) continue
-      merged = has ? this.fn.merge(merged as ACC, c.value) : c.value
-      has = true
-    }
-    if (!has) return
-    const tc = t.getAt(target)
-    if (tc === undefined || (dropExpired && ttl.expired(tc.ts, now))) t.putAt(target, new ValueCell(merged as ACC, now))
-    else {
-      tc.value = this.fn.merge(tc.value, merged as ACC)
-      tc.ts = now
-    }
-  }
-
-  private getTtl(ttl: TtlSettings): OUT | undefined {
-    const now = ttl.clock()
-    const c = this.t.current()
-    let acc: ACC | undefined
-    let has = false
-    if (c !== undefined) {
-      acc = c.value
-      has = true
-      if (ttl.expired(c.ts, now)) {
-        this.t.removeCurrent()
-        has = ttl.returnExpired
-      } else if (ttl.updateOnRead) c.ts = now
-    }
-    this.t.cleanup(ttl, now)
-    return has ? this.fn.getResult(acc as ACC) : undefined
   }
 
   private addTtl(value: IN, ttl: TtlSettings): void {

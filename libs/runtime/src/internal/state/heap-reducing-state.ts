@@ -3,6 +3,7 @@ import type { ReduceFunction, ReducingState } from '../../state/state.js'
 import { ValueCell } from './cells.js'
 import type { StateTable } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
+import { mergeCellsInto, readCellTtl } from './value-cell-ops.js'
 
 /**
  * {@link ReducingState} on the heap backend.
@@ -24,7 +25,7 @@ export class HeapReducingState<K, T> implements ReducingState<T>, InternalKeyedS
 
   get(): T | undefined {
     const ttl = this.ttl
-    if (ttl !== undefined) return this.getTtl(ttl)
+    if (ttl !== undefined) return readCellTtl(this.t, ttl)?.value
     const c = this.t.current()
     return c === undefined ? undefined : c.value
   }
@@ -37,50 +38,14 @@ export class HeapReducingState<K, T> implements ReducingState<T>, InternalKeyedS
     else c.value = this.reduce(c.value, value)
   }
 
+  mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
+    mergeCellsInto(this.t, this.ttl, target, sources, this.reduce)
+  }
+
   clear(): void {
     this.t.removeCurrent()
     const ttl = this.ttl
     if (ttl !== undefined) this.t.cleanup(ttl, ttl.clock())
-  }
-
-  mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
-    const t = this.t
-    const ttl = this.ttl
-    const now = ttl === undefined ? NaN : ttl.clock()
-    const dropExpired = ttl !== undefined && !ttl.returnExpired
-    let merged: T | undefined
-    let has = false
-    for (const ns of sources) {
-      if (ns === target) continue
-      const c = t.getAt(ns)
-      if (c === undefined) continue
-      t.removeCurrentAt(ns)
-      if (dropExpired && ttl.expired(c.ts, now)) continue
-      merged = has ? this.reduce(merged as T, c.value) : c.value
-      has = true
-    }
-    if (!has) return
-    const tc = t.getAt(target)
-    if (tc === undefined || (dropExpired && ttl.expired(tc.ts, now))) t.putAt(target, new ValueCell(merged as T, now))
-    else {
-      tc.value = this.reduce(tc.value, merged as T)
-      tc.ts = now
-    }
-  }
-
-  private getTtl(ttl: TtlSettings): T | undefined {
-    const now = ttl.clock()
-    const c = this.t.current()
-    let out: T | undefined
-    if (c !== undefined) {
-      out = c.value
-      if (ttl.expired(c.ts, now)) {
-        this.t.removeCurrent()
-        if (!ttl.returnExpired) out = undefined
-      } else if (ttl.updateOnRead) c.ts = now
-    }
-    this.t.cleanup(ttl, now)
-    return out
   }
 
   private addTtl(value: T, ttl: TtlSettings): void {

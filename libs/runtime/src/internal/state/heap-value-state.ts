@@ -4,6 +4,7 @@ import { ValueCell } from './cells.js'
 import type { StateTable } from './state-table.js'
 import { cannotMergeError } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
+import { readCellTtl } from './value-cell-ops.js'
 
 /**
  * {@link ValueState} on the heap backend.
@@ -28,7 +29,7 @@ export class HeapValueState<K, V> implements ValueState<V>, InternalKeyedState<V
 
   value(): V | undefined {
     const ttl = this.ttl
-    if (ttl !== undefined) return this.valueTtl(ttl)
+    if (ttl !== undefined) return readCellTtl(this.t, ttl)?.value
     const c = this.t.current()
     return c === undefined ? undefined : c.value
   }
@@ -46,21 +47,6 @@ export class HeapValueState<K, V> implements ValueState<V>, InternalKeyedState<V
     this.t.removeCurrent()
     const ttl = this.ttl
     if (ttl !== undefined) this.t.cleanup(ttl, ttl.clock())
-  }
-
-  private valueTtl(ttl: TtlSettings): V | undefined {
-    const now = ttl.clock()
-    const c = this.t.current()
-    let out: V | undefined
-    if (c !== undefined) {
-      out = c.value
-      if (ttl.expired(c.ts, now)) {
-        this.t.removeCurrent()
-        if (!ttl.returnExpired) out = undefined
-      } else if (ttl.updateOnRead) c.ts = now
-    }
-    this.t.cleanup(ttl, now)
-    return out
   }
 
   private updateTtl(value: V, ttl: TtlSettings): void {
