@@ -190,11 +190,6 @@ export class StreamTask {
     }
   }
 
-  /** The task's name with its subtask, for messages. */
-  get taskName(): string {
-    return this.name
-  }
-
   private readonly wakeUp = (): void => {
     const s = this.signal
     if (s !== undefined) {
@@ -256,8 +251,7 @@ export class StreamTask {
           throw wrapOperatorError(e, this.identities[i]!, 'the end of input (finish)')
         }
       })
-      for (const w of this.allWriters) w.flush()
-      for (const w of this.allWriters) w.end()
+      for (const w of this.allWriters) w.end() // sends what is buffered, then the end of input
     } catch (e) {
       failed = true
       throw e
@@ -439,11 +433,6 @@ export class StreamTask {
       periodic?.cancel()
       await reader.close()
     }
-  }
-
-  /** Records received over the network, for metrics. */
-  get numRecordsIn(): number {
-    return this.recordsIn
   }
 
   /**
