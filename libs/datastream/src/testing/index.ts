@@ -1,0 +1,6 @@
+/**
+ * `@strom/datastream/testing`: test helpers for DataStream jobs.
+ *
+ * @packageDocumentation
+ */
+export {}
