@@ -14,8 +14,48 @@
 // --- environment ---
 export * from './environment/runtime-execution-mode.js'
 export * from './environment/stream-execution-environment.js'
+export * from './environment/define-stream-job.js'
 
 // --- streams ---
 export * from './datastream/data-stream.js'
 export * from './datastream/connected-streams.js'
 export type { StreamRef, Transformation } from './datastream/transformation.js'
+
+// --- what DataStream programs use from the lower layers, so one import is enough ---
+export {
+  // sources, sinks, watermarks
+  WatermarkStrategy,
+  CollectionSource,
+  DataGenSource,
+  FileLineSource,
+  FileSink,
+  SimpleStringEncoder,
+  JsonLinesEncoder,
+  PrintSink,
+  CollectSink,
+  // running jobs
+  executeJob,
+  sumMetric,
+  // time
+  MIN_WATERMARK,
+  MAX_WATERMARK,
+  NO_TIMESTAMP,
+} from '@strom/runtime'
+export type { Collector, JobClient, JobResult, Key, KeySelector, Sink, Source } from '@strom/runtime'
+export {
+  OutputTag,
+  ProcessFunction,
+  KeyedProcessFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  BroadcastProcessFunction,
+  KeyedBroadcastProcessFunction,
+  ValueStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  AggregatingStateDescriptor,
+  StateTtlConfig,
+  TimeDomain,
+} from '@strom/process'
+export type { RuntimeContext } from '@strom/process'

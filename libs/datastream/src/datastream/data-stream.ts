@@ -2,7 +2,6 @@ import {
   CollectSink,
   ConfigError,
   FilterOperator,
-  FlatMapOperator,
   MapOperator,
   Partitioners,
   PrintSink,
@@ -25,6 +24,7 @@ import {
   type ProcessFunction,
 } from '@strom/process'
 import type { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js'
+import { FlatMapOperator } from '../internal/exec/flat-map-operator.js'
 import { StreamGroupedReduceOperator } from '../internal/exec/stream-grouped-reduce-operator.js'
 import { TimestampsAndWatermarksOperator } from '../internal/exec/timestamps-and-watermarks-operator.js'
 import { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js'
@@ -42,14 +42,15 @@ export type MapFunction<I, O> = (value: I) => O
 
 /**
  * A function of `flatMap`: zero or more outputs per record, emitted to the collector during the
- * call (the collector is reused; do not keep it).
+ * call (the collector is reused; do not keep it), or returned as an iterable (an array, a
+ * generator), which lets TypeScript infer the output type.
  *
  * @typeParam I - the input type
  * @typeParam O - the output type
  * @category Functions
  * @since 0.1.0
  */
-export type FlatMapFunction<I, O> = (value: I, out: Collector<O>) => void
+export type FlatMapFunction<I, O> = (value: I, out: Collector<O>) => Iterable<O> | void
 
 /**
  * A predicate of `filter`: keeps the records it returns `true` for.

@@ -158,7 +158,7 @@ export class StreamExecutionEnvironment {
    * @typeParam T - the record type
    */
   fromCollection<T>(values: Iterable<T>, name = 'Collection Source'): DataStreamSource<T> {
-    return this.fromSource(CollectionSource.of(values), WatermarkStrategy.noWatermarks<T>(), name).setParallelism(1)
+    return this.fromSource(CollectionSource.of(values), WatermarkStrategy.noWatermarks<T>(), name).fixParallelism(1)
   }
 
   /**

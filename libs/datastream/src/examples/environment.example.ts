@@ -6,9 +6,7 @@ export const wordCount = async (lines: readonly string[], parallelism = 1): Prom
   const env = StreamExecutionEnvironment.create({ parallelism, runtimeMode: 'BATCH' })
   const counts = env
     .fromCollection(lines)
-    .flatMap((line: string, out) => {
-      for (const word of line.toLowerCase().split(/\W+/)) if (word !== '') out.collect({ word, count: 1 })
-    })
+    .flatMap((line) => line.toLowerCase().split(/\W+/).filter((w) => w !== '').map((word) => ({ word, count: 1 })))
     .keyBy((w) => w.word)
     .sum('count')
   const result = await counts.executeAndCollect()
