@@ -29,6 +29,58 @@ export interface TaskInfo {
 }
 
 /**
+ * Runs actions on the thread of an operator's subtask, in its mailbox: between batches, never in
+ * the middle of a record.
+ *
+ * @remarks
+ * This is how code that runs outside the task's loop (a promise callback, an I/O callback) gets
+ * back onto the task: an operator must not emit records, touch state or timers from such a
+ * callback directly, but posts an action here instead. Actions run in the order they were
+ * posted, on the task's thread, and wake an idle task. An action that throws fails the task with
+ * a `UserFunctionError` naming the operator, its subtask and `description`. Actions posted after
+ * the task has ended are dropped.
+ *
+ * The task's loop is asynchronous anyway, so posting is cheap: one queue slot and one closure.
+ * Post per batch of events (one action for everything that completed since the last one), not
+ * per record, where that is easy.
+ *
+ * @category Operators
+ * @since 0.1.0
+ */
+export interface MailboxExecutor {
+  /**
+   * Runs `action` on the task's thread later, after what is being processed now.
+   *
+   * @param action - what to run
+   * @param description - what the action does, for error messages: `'async results'`
+   */
+  execute(action: () => void, description: string): void
+}
+
+/**
+ * Lets an operator stop its task from taking new input for a while (backpressure from inside a
+ * chain), for example while its queue of asynchronous requests is full.
+ *
+ * @remarks
+ * After {@link InputFlowControl.suspendInput} the task takes no new input batch (a source task
+ * polls its reader no more) until the operator calls {@link InputFlowControl.resumeInput}; it
+ * keeps running its mailbox meanwhile (timers, completions). Suspension cannot stop what is
+ * already under way: the records of the batch being processed, or of the source poll in
+ * progress, still arrive, and the operator has to buffer them. Both calls are idempotent; the
+ * task is suspended while any operator of its chain is. Suspending does not block the producers
+ * upstream at once: the task's input gate fills, and credit-based flow control then slows them.
+ *
+ * @category Operators
+ * @since 0.1.0
+ */
+export interface InputFlowControl {
+  /** Stops the task from taking new input until {@link InputFlowControl.resumeInput}. */
+  suspendInput(): void
+  /** Lets the task take input again (and wakes it). */
+  resumeInput(): void
+}
+
+/**
  * Everything the runtime gives an operator before `open()`.
  *
  * @remarks
@@ -52,6 +104,10 @@ export interface OperatorSetup<OUT> {
   readonly metrics: MetricGroup
   /** Job-wide configuration values (`SET 'key' = 'value'`, environment config). */
   readonly config: ReadonlyMap<string, string>
+  /** Runs actions on the subtask's thread later: how asynchronous callbacks get back to the task. */
+  readonly mailboxExecutor: MailboxExecutor
+  /** Stops and restarts the task's input, for operators with a bounded queue of their own. */
+  readonly inputFlowControl: InputFlowControl
 }
 
 /**
@@ -59,9 +115,10 @@ export interface OperatorSetup<OUT> {
  * and emits to its {@link Output}. User functions are wrapped in operators by the API layers.
  *
  * @remarks
- * Lifecycle: `setup` → `open` → (`processElement` | `processWatermark` | timers)* → `finish` (all
- * input ended; flush what is buffered, the watermark is +Infinity by then) → `close` (always, also
- * after a failure). All calls come from the one thread of the subtask.
+ * Lifecycle: `setup` → `open` → (`processElement` | `processWatermark` | timers | mail)* →
+ * `finish` (all input ended; flush what is buffered, the watermark is +Infinity by then; an
+ * operator with {@link StreamOperator.hasPendingWork | pending work} is waited for) → `close`
+ * (always, also after a failure). All calls come from the one thread of the subtask.
  *
  * @typeParam OUT - the type of records emitted
  * @category Operators
@@ -81,6 +138,19 @@ export interface StreamOperator<OUT> {
   processWatermarkStatus(idle: boolean): void
   /** All input has ended: emit what is buffered. */
   finish(): void
+  /**
+   * Whether the operator still has work under way that will emit later: asynchronous requests
+   * in flight, results not yet emitted. Optional; operators without it never have any.
+   *
+   * @remarks
+   * At the end of input the task finishes the operators of its chain from head to tail. Before
+   * and after it calls an operator's `finish`, it keeps running its mailbox until this returns
+   * `false`, and only then finishes the next operator and ends the task; so nothing started
+   * before the end of input is lost. The task asks again after each batch of mail, so the
+   * operator's pending work must end through mail (a {@link MailboxExecutor} action or a
+   * processing-time timer).
+   */
+  hasPendingWork?(): boolean
   /**
    * Releases resources; called after `finish`, or after a failure. An error it throws fails the
    * task, unless the task is already failing with another error (which is then the one reported).

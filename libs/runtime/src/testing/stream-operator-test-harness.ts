@@ -4,7 +4,7 @@ import type { Key, KeySelector } from '../core/key.js'
 import { DEFAULT_MAX_PARALLELISM, keyGroupRangeForSubtask } from '../core/key-groups.js'
 import type { OutputTag } from '../core/output-tag.js'
 import { MapMetricGroup } from '../metrics/metric-group.js'
-import type { OperatorSetup, StreamOperator, TaskInfo } from '../operators/stream-operator.js'
+import type { InputFlowControl, MailboxExecutor, OperatorSetup, StreamOperator, TaskInfo } from '../operators/stream-operator.js'
 import type { Namespace } from '../state/keyed-state-backend.js'
 import { HeapKeyedStateBackend } from '../internal/state/heap-keyed-state-backend.js'
 import { HeapOperatorStateStore } from '../internal/state/heap-operator-state-store.js'
@@ -72,7 +72,13 @@ export interface PendingTimer {
  * {@link HeapKeyedStateBackend} for this subtask's key groups and an
  * {@link InternalTimeServiceManagerImpl}; every harness has a {@link HeapOperatorStateStore} and a
  * {@link ManualProcessingTimeService}. After each call into the operator the harness runs the
- * processing-time callbacks already due, as a task's mailbox would.
+ * processing-time callbacks already due and the mail already posted, as a task's mailbox would.
+ *
+ * Mail posted later (from a promise callback of an asynchronous operator) runs when the test
+ * says so: {@link AbstractStreamOperatorTestHarness.runMail} runs what is queued now,
+ * {@link AbstractStreamOperatorTestHarness.settle} first lets pending promise callbacks run, and
+ * {@link AbstractStreamOperatorTestHarness.drain} waits until the operator has no pending work.
+ * Whether the operator holds its input back is {@link AbstractStreamOperatorTestHarness.isInputSuspended}.
  *
  * @typeParam OUT - the operator's output type
  * @category Testing
@@ -93,9 +99,14 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
   readonly keyedStateBackend: HeapKeyedStateBackend<Key> | undefined
   /** The timer service manager, for keyed harnesses. */
   readonly timeServiceManager: InternalTimeServiceManagerImpl<Key> | undefined
+  /** The mailbox executor the operator posts to; the harness runs its mail (see `runMail`). */
+  readonly mailboxExecutor: MailboxExecutor
   private opened = false
   private closed = false
   private watermark = MIN_WATERMARK
+  private readonly mails: { action: () => void; description: string }[] = []
+  private mailWaiter: (() => void) | undefined
+  private suspended = false
 
   protected constructor(
     /** The operator under test. */
@@ -152,6 +163,23 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
         : options.config instanceof Map
           ? (options.config as ReadonlyMap<string, string>)
           : new Map(Object.entries(options.config))
+    this.mailboxExecutor = {
+      execute: (action, description) => {
+        if (this.closed) return
+        this.mails.push({ action, description })
+        const w = this.mailWaiter
+        this.mailWaiter = undefined
+        w?.()
+      },
+    }
+    const flow: InputFlowControl = {
+      suspendInput: () => {
+        this.suspended = true
+      },
+      resumeInput: () => {
+        this.suspended = false
+      },
+    }
     const setup: OperatorSetup<OUT> = {
       info: this.info,
       output: this.output,
@@ -163,6 +191,8 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
       keySelectors: keySelectors ?? [],
       metrics: this.metrics,
       config,
+      mailboxExecutor: this.mailboxExecutor,
+      inputFlowControl: flow,
     }
     operator.setup(setup)
   }
@@ -181,10 +211,14 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     return this
   }
 
-  /** Sets the processing time, firing every processing-time callback due by then, in time order. */
+  /**
+   * Sets the processing time, firing every processing-time callback due by then, in time order,
+   * then runs the mail they posted.
+   */
   setProcessingTime(time: number): void {
     this.checkOpen()
     this.processingTimeService.advanceTo(time)
+    if (this.mails.length > 0) this.runMail()
   }
 
   /** The current processing time. */
@@ -290,6 +324,69 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     }
   }
 
+  /** The number of mail actions posted and not run yet. */
+  numPendingMail(): number {
+    return this.mails.length
+  }
+
+  /**
+   * Runs the mail posted so far, and mail those actions post, in order; returns how many ran.
+   * Then fires processing-time callbacks already due. An action that throws stops the run and the
+   * error propagates (the rest stays queued).
+   */
+  runMail(): number {
+    this.checkOpen()
+    let n = 0
+    while (this.mails.length > 0) {
+      const m = this.mails.shift()!
+      n++
+      m.action()
+    }
+    this.processingTimeService.fireDue()
+    return n
+  }
+
+  /**
+   * Lets the event loop run (so resolved promises call back and post their mail), then runs the
+   * mail; repeats until a turn of the event loop posts no mail. Returns how many actions ran.
+   */
+  async settle(): Promise<number> {
+    let total = 0
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      if (this.mails.length === 0) return total
+      total += this.runMail()
+    }
+  }
+
+  /**
+   * Runs mail, waiting for more as it is posted, until the operator has no pending work
+   * ({@link StreamOperator.hasPendingWork}), as a task does at the end of input. It does not move
+   * processing time: work that only a processing-time timer ends (a timeout) needs
+   * {@link AbstractStreamOperatorTestHarness.setProcessingTime} from the test.
+   */
+  async drain(): Promise<void> {
+    this.checkOpen()
+    const op = this.operator
+    for (;;) {
+      this.runMail()
+      if (op.hasPendingWork?.() !== true) return
+      await new Promise<void>((resolve) => {
+        this.mailWaiter = resolve
+      })
+    }
+  }
+
+  /** Whether the operator holds its input back now (through its {@link InputFlowControl}). */
+  isInputSuspended(): boolean {
+    return this.suspended
+  }
+
+  /** Whether the operator has work under way ({@link StreamOperator.hasPendingWork}). */
+  hasPendingWork(): boolean {
+    return this.operator.hasPendingWork?.() === true
+  }
+
   /** Gives the operator a watermark (the combined one, for two inputs). */
   protected emitWatermarkToOperator(watermark: number): void {
     this.checkOpen()
@@ -305,9 +402,10 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     this.afterCall()
   }
 
-  /** Runs what the mailbox would run after a call: processing-time callbacks already due. */
+  /** Runs what the mailbox would run after a call: processing-time callbacks already due, then mail. */
   protected afterCall(): void {
     this.processingTimeService.fireDue()
+    if (this.mails.length > 0) this.runMail()
   }
 
   /** Throws unless the harness is open and not closed. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../../time/clock.js'
 import type { ProcessingTimeService } from '../../time/timer-service.js'
+import type { InputFlowControl, MailboxExecutor } from '../../operators/stream-operator.js'
 import { wrapOperatorError, type OperatorIdentity } from './chain.js'
 
 /**
@@ -10,14 +11,24 @@ export class Mailbox {
   private readonly mails: (() => void)[] = []
   private head = 0
   private wake: (() => void) | undefined
+  private closed = false
 
   setWake(wake: () => void): void {
     this.wake = wake
   }
 
+  /** Adds a mail and wakes the task; ignored once the mailbox is closed (the task has ended). */
   put(mail: () => void): void {
+    if (this.closed) return
     this.mails.push(mail)
     this.wake?.()
+  }
+
+  /** Drops the mail waiting and ignores mail put later. */
+  close(): void {
+    this.closed = true
+    this.mails.length = 0
+    this.head = 0
   }
 
   hasMail(): boolean {
@@ -100,5 +111,52 @@ export class OperatorProcessingTimeService implements ProcessingTimeService {
         throw wrapOperatorError(e, this.identity, `a processing-time timer at ${t}`)
       }
     })
+  }
+}
+
+/** An operator's view of the task's mailbox: failures in its actions name it. */
+export class OperatorMailboxExecutor implements MailboxExecutor {
+  constructor(
+    private readonly mailbox: Mailbox,
+    private readonly identity: OperatorIdentity,
+  ) {}
+
+  execute(action: () => void, description: string): void {
+    this.mailbox.put(() => {
+      try {
+        action()
+      } catch (e) {
+        throw wrapOperatorError(e, this.identity, description)
+      }
+    })
+  }
+}
+
+/**
+ * Which operators of a task's chain hold its input back: the task takes no new input while
+ * {@link InputSuspension.suspended} is above 0.
+ */
+export class InputSuspension {
+  /** How many operators suspend the input now. */
+  suspended = 0
+
+  constructor(private readonly wake: () => void) {}
+
+  /** The control one operator gets; its suspension counts once however often it suspends. */
+  controlFor(): InputFlowControl {
+    let on = false
+    return {
+      suspendInput: () => {
+        if (on) return
+        on = true
+        this.suspended++
+      },
+      resumeInput: () => {
+        if (!on) return
+        on = false
+        this.suspended--
+        this.wake()
+      },
+    }
   }
 }

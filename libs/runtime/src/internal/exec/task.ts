@@ -17,7 +17,7 @@ import { CTRL_ACTIVE, CTRL_END, CTRL_IDLE, CTRL_WATERMARK, type Batch } from './
 import { ChainedInput, FanOutOutput, FirstInput, SecondInput, SingleOutput, makeOutput, wrapOperatorError, type OperatorIdentity, type RecordConsumer } from './chain.js'
 import type { InputGate } from './channels.js'
 import { createKeyedServices, createOperatorStateStore, createSourceOutput, createValve, type KeyedServices, type SourceOutputDriver, type WatermarkValve } from './services.js'
-import { Mailbox, MailboxProcessingTimeService, OperatorProcessingTimeService } from './mailbox.js'
+import { InputSuspension, Mailbox, MailboxProcessingTimeService, OperatorMailboxExecutor, OperatorProcessingTimeService } from './mailbox.js'
 import type { RecordWriter } from './record-writer.js'
 import { SinkOperator } from './sink-operator.js'
 
@@ -53,6 +53,8 @@ const TIME_SLICE_MS = 5
 export class StreamTask {
   private readonly mailbox = new Mailbox()
   private readonly pts: MailboxProcessingTimeService
+  /** Operators of the chain that hold the input back (an async operator with a full queue). */
+  private readonly suspension: InputSuspension
   private readonly operators: (StreamOperator<unknown> | undefined)[] = []
   private readonly identities: OperatorIdentity[] = []
   private readonly outputs: Output<unknown>[] = []
@@ -83,6 +85,7 @@ export class StreamTask {
     this.allWriters = [...writers.values()]
     this.pts = new MailboxProcessingTimeService(services.clock, this.mailbox)
     this.mailbox.setWake(this.wakeUp)
+    this.suspension = new InputSuspension(this.wakeUp)
     gate?.setWake(this.wakeUp)
     const inChain = new Set(vertex.nodes.map((n) => n.id))
 
@@ -166,6 +169,8 @@ export class StreamTask {
         keySelectors: node.spec.kind === 'operator' ? node.spec.keySelectors : [],
         metrics,
         config: graph.config,
+        mailboxExecutor: new OperatorMailboxExecutor(this.mailbox, this.identities[i]!),
+        inputFlowControl: this.suspension.controlFor(),
       })
     })
 
@@ -243,14 +248,22 @@ export class StreamTask {
       if (head.spec.kind === 'source') await this.runSource(head)
       else await this.runInputs(this.gate!)
       if (this.cancelled) return
-      this.operators.forEach((op, i) => {
-        if (op === undefined) return
+      // head to tail; an operator with work in flight (async I/O) is waited for before and after
+      // its finish, so what it emits still reaches the operators after it before they finish
+      for (let i = 0; i < this.operators.length; i++) {
+        const op = this.operators[i]
+        if (op === undefined) continue
+        await this.awaitPendingWork(op)
+        if (this.cancelled) return
         try {
           op.finish()
         } catch (e) {
           throw wrapOperatorError(e, this.identities[i]!, 'the end of input (finish)')
         }
-      })
+        await this.awaitPendingWork(op)
+        if (this.cancelled) return
+      }
+      this.mailbox.close()
       for (const w of this.allWriters) w.end() // sends what is buffered, then the end of input
     } catch (e) {
       failed = true
@@ -265,6 +278,7 @@ export class StreamTask {
   /** Closes everything; returns the first error an operator's close() threw, if any. */
   private closeAll(): unknown {
     let first: unknown
+    this.mailbox.close()
     this.pts.close()
     this.operators.forEach((op, i) => {
       try {
@@ -293,6 +307,24 @@ export class StreamTask {
     }
   }
 
+  /** Runs the mailbox until `op` has no pending work (async requests in flight), flushing meanwhile. */
+  private async awaitPendingWork(op: StreamOperator<unknown>): Promise<void> {
+    if (op.hasPendingWork === undefined) return
+    while (!this.cancelled && op.hasPendingWork()) {
+      if (this.mailbox.hasMail()) {
+        this.mailbox.drain()
+        continue
+      }
+      if (!this.writable()) {
+        this.flushOutputs()
+        await this.waitWritable()
+        continue
+      }
+      this.flushOutputs()
+      await this.waitForWake()
+    }
+  }
+
   private flushOutputs(): void {
     const ws = this.allWriters
     for (let i = 0; i < ws.length; i++) ws[i]!.flush()
@@ -306,6 +338,13 @@ export class StreamTask {
       if (this.cancelled) return
       if (this.mailbox.hasMail()) this.mailbox.drain()
       if (gate.hasBatch()) {
+        if (this.suspension.suspended > 0) {
+          // an operator's queue is full: wait for its mail (completions) to free it
+          this.flushOutputs()
+          await this.waitForWake()
+          lastFlush = sliceStart = Date.now()
+          continue
+        }
         if (!this.writable()) {
           this.flushOutputs()
           await this.waitWritable()
@@ -395,6 +434,12 @@ export class StreamTask {
       for (;;) {
         if (this.cancelled) return
         if (this.mailbox.hasMail()) this.mailbox.drain()
+        if (this.suspension.suspended > 0) {
+          this.flushOutputs()
+          await this.waitForWake()
+          lastFlush = sliceStart = Date.now()
+          continue
+        }
         if (!this.writable()) {
           this.flushOutputs()
           await this.waitWritable()
