@@ -52,6 +52,8 @@ export const wrapOperatorError = (e: unknown, op: OperatorIdentity, what: string
 abstract class OperatorInput implements RecordConsumer {
   /** Records pushed into the operator, for its numRecordsIn metric. */
   recordsIn = 0
+  /** The last watermark passed to the operator, for its currentInputWatermark metric. */
+  currentWatermark = Number.NEGATIVE_INFINITY
 
   constructor(
     protected readonly op: StreamOperator<unknown>,
@@ -61,6 +63,7 @@ abstract class OperatorInput implements RecordConsumer {
   abstract push(value: unknown, timestamp: number): void
 
   watermark(watermark: number): void {
+    this.currentWatermark = watermark
     try {
       this.op.processWatermark(watermark)
     } catch (e) {
@@ -132,6 +135,8 @@ export class SecondInput extends OperatorInput {
 export class SingleOutput implements Output<unknown> {
   /** Records emitted, for the operator's numRecordsOut metric. */
   recordsOut = 0
+  /** The last watermark emitted, for the operator's currentOutputWatermark metric. */
+  currentWatermark = Number.NEGATIVE_INFINITY
 
   constructor(private readonly consumer: RecordConsumer) {}
 
@@ -143,6 +148,7 @@ export class SingleOutput implements Output<unknown> {
   collectSide(): void {}
 
   emitWatermark(watermark: number): void {
+    this.currentWatermark = watermark
     this.consumer.watermark(watermark)
   }
 
@@ -155,6 +161,8 @@ export class SingleOutput implements Output<unknown> {
 export class FanOutOutput implements Output<unknown> {
   /** Records emitted (main and side outputs), for the operator's numRecordsOut metric. */
   recordsOut = 0
+  /** The last watermark emitted, for the operator's currentOutputWatermark metric. */
+  currentWatermark = Number.NEGATIVE_INFINITY
 
   constructor(
     private readonly main: readonly RecordConsumer[],
@@ -175,6 +183,7 @@ export class FanOutOutput implements Output<unknown> {
   }
 
   emitWatermark(watermark: number): void {
+    this.currentWatermark = watermark
     for (const c of this.all) c.watermark(watermark)
   }
 

@@ -481,8 +481,9 @@ export class StreamTask {
   }
 
   /**
-   * Every metric of the task's operators (their own, plus numRecordsIn / numRecordsOut per operator)
-   * and the task's: its input watermark and the most batches that waited in its gate.
+   * Every metric of the task's operators (their own, plus numRecordsIn / numRecordsOut and the
+   * current input / output watermark per operator) and the task's: the most batches that waited in
+   * its gate.
    */
   metricsSnapshot(): Record<string, number> {
     const out: Record<string, number> = {}
@@ -492,8 +493,13 @@ export class StreamTask {
       const scope = `${job}.${node.name}.${this.subtaskIndex}`
       if (node.spec.kind !== 'source') out[`${scope}.numRecordsIn`] = i === 0 ? this.recordsIn : (this.chainedInputs[i]?.recordsIn ?? 0)
       const o = this.outputs[i]
-      if (node.spec.kind !== 'sink')
-        out[`${scope}.numRecordsOut`] = o instanceof SingleOutput || o instanceof FanOutOutput ? o.recordsOut : 0
+      const counted = o instanceof SingleOutput || o instanceof FanOutOutput ? o : undefined
+      if (node.spec.kind !== 'sink') {
+        out[`${scope}.numRecordsOut`] = counted?.recordsOut ?? 0
+        out[`${scope}.currentOutputWatermark`] = counted?.currentWatermark ?? Number.NEGATIVE_INFINITY
+      }
+      const chained = this.chainedInputs[i]
+      if (i > 0 && chained !== undefined) out[`${scope}.currentInputWatermark`] = chained.currentWatermark
     })
     const head = `${job}.${this.vertex.nodes[0]!.name}.${this.subtaskIndex}`
     if (this.valve !== undefined) out[`${head}.currentInputWatermark`] = this.valve.currentWatermark()
