@@ -408,4 +408,26 @@ describe('runtime modes', () => {
     expect(await run('STREAMING')).toEqual([Number.NEGATIVE_INFINITY, 100, 200])
     expect(await run('BATCH')).toEqual([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY])
   })
+
+  it('BATCH fires pending processing-time timers at the end of input, in order, before finishing', async () => {
+    class Later extends KeyedProcessFunction<string, string, string> {
+      private again = true
+      processElement(v: string, ctx: KeyedProcessFunction.Context<string>): void {
+        const now = ctx.timerService().currentProcessingTime()
+        ctx.timerService().registerProcessingTimeTimer(now + (v === 'a' ? 3_600_000 : 7_200_000))
+      }
+      override onTimer(ts: number, ctx: KeyedProcessFunction.OnTimerContext<string>, out: Collector<string>): void {
+        out.collect(`${ctx.getCurrentKey()}:${ctx.timeDomain()}`)
+        // a timer registered while firing, before the latest pending one, fires too
+        if (ctx.getCurrentKey() === 'a' && this.again) {
+          this.again = false
+          ctx.timerService().registerProcessingTimeTimer(ts + 1)
+        }
+      }
+    }
+    const run = (mode: RuntimeExecutionMode) => env(1, mode).fromElements('b', 'a').keyBy((v) => v).process(new Later()).executeAndCollect()
+    expect(await run('BATCH')).toEqual(['a:PROCESSING_TIME', 'a:PROCESSING_TIME', 'b:PROCESSING_TIME'])
+    // STREAMING ends with the input: processing time has not reached the timers, so none fires
+    expect(await run('STREAMING')).toEqual([])
+  })
 })

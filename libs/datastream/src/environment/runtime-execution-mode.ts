@@ -1,3 +1,5 @@
+import { RUNTIME_MODE_CONFIG_KEY } from '@strom/runtime'
+
 /**
  * How a job runs: as a stream, or as a batch job over bounded input.
  *
@@ -27,9 +29,10 @@ export const RuntimeExecutionMode = {
 } as const satisfies Record<RuntimeExecutionMode, RuntimeExecutionMode>
 
 /**
- * The job configuration key that tells operators the effective runtime mode (`STREAMING` or `BATCH`).
+ * The job configuration key that tells operators the effective runtime mode (`STREAMING` or
+ * `BATCH`); the runtime's `RUNTIME_MODE_CONFIG_KEY`.
  *
  * @category Environment
  * @since 0.1.0
  */
-export const RUNTIME_MODE_KEY = 'execution.runtime-mode'
+export const RUNTIME_MODE_KEY: typeof RUNTIME_MODE_CONFIG_KEY = RUNTIME_MODE_CONFIG_KEY

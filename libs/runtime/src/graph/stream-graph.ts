@@ -107,6 +107,16 @@ export interface InputSpec {
 }
 
 /**
+ * The job configuration key of the runtime mode, `STREAMING` or `BATCH` (set by the DataStream
+ * layer). In `BATCH` mode, a task fires every pending processing-time timer of an operator at the
+ * end of input, before the operator's `finish()`, as Flink does.
+ *
+ * @category Graph
+ * @since 0.1.0
+ */
+export const RUNTIME_MODE_CONFIG_KEY = 'execution.runtime-mode'
+
+/**
  * Options of a whole job.
  *
  * @category Graph

@@ -112,6 +112,12 @@ export interface InternalTimeServiceManager<K extends Key> {
   getInternalTimerService<N extends Namespace>(name: string, triggerable: Triggerable<K, N>): InternalTimerService<N>
   /** Fires every event-time timer with timestamp <= watermark, in timestamp order. */
   advanceWatermark(watermark: number): void
+  /**
+   * Fires every pending processing-time timer now, in timestamp order, also those registered while
+   * firing up to the latest timestamp pending when called: BATCH mode's end of input, where every
+   * timer fires once, as in Flink.
+   */
+  fireAllProcessingTimers(): void
   /** The last watermark passed to {@link advanceWatermark}. */
   currentWatermark(): number
   /** Total pending timers, for metrics and tests. */

@@ -2,7 +2,7 @@ import { GraphError, InternalError } from '../../core/errors.js'
 import { MAX_WATERMARK } from '../../core/element.js'
 import { keyGroupRangeForSubtask } from '../../core/key-groups.js'
 import type { JobGraph, JobVertex } from '../../graph/job-graph.js'
-import type { StreamNode } from '../../graph/stream-graph.js'
+import { RUNTIME_MODE_CONFIG_KEY, type StreamNode } from '../../graph/stream-graph.js'
 import { MapMetricGroup } from '../../metrics/metric-group.js'
 import type { Output } from '../../operators/output.js'
 import type {
@@ -248,6 +248,7 @@ export class StreamTask {
       if (head.spec.kind === 'source') await this.runSource(head)
       else await this.runInputs(this.gate!)
       if (this.cancelled) return
+      const batch = this.jg.streamGraph.config.get(RUNTIME_MODE_CONFIG_KEY) === 'BATCH'
       // head to tail; an operator with work in flight (async I/O) is waited for before and after
       // its finish, so what it emits still reaches the operators after it before they finish
       for (let i = 0; i < this.operators.length; i++) {
@@ -255,6 +256,16 @@ export class StreamTask {
         if (op === undefined) continue
         await this.awaitPendingWork(op)
         if (this.cancelled) return
+        const timers = batch ? this.keyed[i]?.timeServiceManager : undefined
+        if (timers !== undefined) {
+          try {
+            timers.fireAllProcessingTimers()
+          } catch (e) {
+            throw wrapOperatorError(e, this.identities[i]!, 'the processing-time timers at the end of input (BATCH)')
+          }
+          await this.awaitPendingWork(op)
+          if (this.cancelled) return
+        }
         try {
           op.finish()
         } catch (e) {

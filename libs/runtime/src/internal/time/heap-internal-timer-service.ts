@@ -171,6 +171,16 @@ export class HeapInternalTimerService<K extends Key, N extends Namespace = Names
     return t
   }
 
+  /**
+   * Fires every pending processing-time timer, in timestamp order, including those registered while
+   * firing up to the latest timestamp pending now (BATCH mode's end of input).
+   */
+  fireAllProcessingTimers(): void {
+    const pending = this.processingTimeTimers.toSortedArray()
+    const last = pending[pending.length - 1]
+    if (last !== undefined) this.onProcessingTime(last.timestamp)
+  }
+
   private onProcessingTime(time: number): void {
     this.scheduled = undefined
     this.scheduledTime = Number.NaN

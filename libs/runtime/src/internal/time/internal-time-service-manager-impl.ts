@@ -53,6 +53,10 @@ export class InternalTimeServiceManagerImpl<K extends Key> implements InternalTi
     for (const s of this.services.values()) s.advanceWatermark(watermark)
   }
 
+  fireAllProcessingTimers(): void {
+    for (const s of this.services.values()) s.fireAllProcessingTimers()
+  }
+
   currentWatermark(): number {
     return this.watermark
   }
