@@ -59,3 +59,20 @@ export {
   TimeDomain,
 } from '@strom/process'
 export type { RuntimeContext } from '@strom/process'
+
+// --- joins ---
+export * from './join/process-join-function.js'
+export * from './join/interval-join.js'
+export { IntervalJoinOperator } from './join/internal/exec/interval-join-operator.js'
+export type { IntervalJoinOptions } from './join/internal/exec/interval-join-operator.js'
+export * from './join/join-functions.js'
+export * from './join/co-grouped-streams.js'
+export * from './join/joined-streams.js'
+export type { TaggedUnion } from './join/internal/exec/tagged-union.js'
+
+// --- async I/O ---
+export * from './async/async-function.js'
+export * from './async/async-data-stream.js'
+export * from './async/async-wait-operator.js'
+export * from './async/async-timeout-error.js'
+export * from './async/async-retry-strategy.js'

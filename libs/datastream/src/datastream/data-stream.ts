@@ -27,6 +27,9 @@ import type { StreamExecutionEnvironment } from '../environment/stream-execution
 import { FlatMapOperator } from '../internal/exec/flat-map-operator.js'
 import { StreamGroupedReduceOperator } from '../internal/exec/stream-grouped-reduce-operator.js'
 import { TimestampsAndWatermarksOperator } from '../internal/exec/timestamps-and-watermarks-operator.js'
+import { CoGroupedStreams } from '../join/co-grouped-streams.js'
+import { IntervalJoin } from '../join/interval-join.js'
+import { JoinedStreams } from '../join/joined-streams.js'
 import { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js'
 import type { StreamRef, Transformation } from './transformation.js'
 
@@ -259,6 +262,26 @@ export class DataStream<T> {
     return new ConnectedStreams<T, T2>(this, other)
   }
 
+  /**
+   * A window join with another stream: `join(other).where(key1).equalTo(key2).window(assigner)
+   * .apply(fn)` calls `fn` for every pair of records with equal keys in the same window.
+   *
+   * @typeParam T2 - the other stream's type
+   */
+  join<T2>(other: DataStream<T2>): JoinedStreams<T, T2> {
+    return new JoinedStreams<T, T2>(this, other)
+  }
+
+  /**
+   * A window coGroup with another stream: like `join`, but the function gets all records of both
+   * sides of a key and window at once (also when one side is empty).
+   *
+   * @typeParam T2 - the other stream's type
+   */
+  coGroup<T2>(other: DataStream<T2>): CoGroupedStreams<T, T2> {
+    return new CoGroupedStreams<T, T2>(this, other)
+  }
+
   // --- sinks -----------------------------------------------------------------------------------
 
   /** Writes the stream to a sink. */
@@ -473,6 +496,17 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     if (fn instanceof KeyedProcessFunction)
       return this.transform<O>('Keyed Process', keyedProcessOperator<K, T, O>(fn))
     return this.transform<O>('Process', processOperator(fn))
+  }
+
+  /**
+   * An interval join with another keyed stream: `intervalJoin(other).between(lower, upper)
+   * .process(fn)` pairs records of equal keys whose timestamps satisfy
+   * `a.ts + lower <= b.ts <= a.ts + upper` (event time).
+   *
+   * @typeParam T2 - the other stream's type
+   */
+  intervalJoin<T2>(other: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    return new IntervalJoin<T, T2, K>(this, other)
   }
 
   /** A rolling reduce: emits the key's combined value for every record. */
