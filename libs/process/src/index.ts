@@ -38,6 +38,8 @@ export { KeyedCoProcessOperator } from './internal/exec/keyed-co-process-operato
 export { BroadcastProcessOperator } from './internal/exec/broadcast-process-operator.js'
 export { KeyedBroadcastProcessOperator } from './internal/exec/keyed-broadcast-process-operator.js'
 export { TimestampedCollector } from './internal/exec/timestamped-collector.js'
+export { StreamingRuntimeContext } from './internal/exec/streaming-runtime-context.js'
+export { openFunction, closeFunction } from './internal/exec/function-utils.js'
 export * from './operator-factories.js'
 
 // --- what user functions need from the runtime ---

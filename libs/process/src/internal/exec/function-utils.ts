@@ -3,14 +3,25 @@ import type { Key, KeySelector, OperatorSetup } from '@strom/runtime'
 import type { AbstractRichFunction } from '../../functions/abstract-rich-function.js'
 import { StreamingRuntimeContext } from './streaming-runtime-context.js'
 
-/** Gives a user function its runtime context and opens it. */
+/**
+ * Gives a user function its runtime context (keyed state where the operator is keyed) and opens
+ * it; for operators of higher layers that run rich functions (windows, joins).
+ *
+ * @category Operators
+ * @since 0.1.0
+ */
 export const openFunction = (fn: AbstractRichFunction, setup: OperatorSetup<unknown>): void => {
   const rc = new StreamingRuntimeContext(setup)
   fn.setRuntimeContext(rc)
   fn.open(rc)
 }
 
-/** Closes a user function and forgets its runtime context. */
+/**
+ * Closes a user function and forgets its runtime context.
+ *
+ * @category Operators
+ * @since 0.1.0
+ */
 export const closeFunction = (fn: AbstractRichFunction): void => {
   try {
     fn.close()

@@ -18,7 +18,12 @@ import type {
 } from '@strom/runtime'
 import type { RuntimeContext } from '../../functions/runtime-context.js'
 
-/** The runtime context of a function run by an operator: state from the operator's keyed backend. */
+/**
+ * The runtime context of a function run by an operator: state from the operator's keyed backend.
+ *
+ * @category Operators
+ * @since 0.1.0
+ */
 export class StreamingRuntimeContext implements RuntimeContext {
   constructor(private readonly setup: OperatorSetup<unknown>) {}
 

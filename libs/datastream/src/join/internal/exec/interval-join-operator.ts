@@ -15,7 +15,7 @@ import type {
 } from '@strom/runtime'
 import { MissingTimestampError, TimestampedCollector } from '@strom/process'
 import type { ProcessJoinFunction } from '../../process-join-function.js'
-import { closeJoinFunction, openJoinFunction } from '../join-runtime-context.js'
+import { closeFunction, openFunction } from '@strom/process'
 
 /**
  * The bounds and late-data handling of an interval join, as {@link IntervalJoinOperator} takes
@@ -183,11 +183,11 @@ export class IntervalJoinOperator<K extends Key, IN1, IN2, OUT>
       RIGHT_CLEANUP_TIMERS,
       new BufferCleanup(this.rightBuffer as MapState<number, unknown[]>),
     )
-    openJoinFunction(this.userFunction, setup)
+    openFunction(this.userFunction, setup)
   }
 
   override close(): void {
-    closeJoinFunction(this.userFunction)
+    closeFunction(this.userFunction)
     super.close()
   }
 
