@@ -28,6 +28,10 @@ import { FlatMapOperator } from '../internal/exec/flat-map-operator.js'
 import { StreamGroupedReduceOperator } from '../internal/exec/stream-grouped-reduce-operator.js'
 import { TimestampsAndWatermarksOperator } from '../internal/exec/timestamps-and-watermarks-operator.js'
 import { CoGroupedStreams } from '../join/co-grouped-streams.js'
+import { AllWindowedStream } from '../windowing/all-windowed-stream.js'
+import type { WindowAssigner } from '../windowing/window-assigner.js'
+import { WindowedStream } from '../windowing/windowed-stream.js'
+import type { GlobalWindow, Window } from '../windowing/windows.js'
 import { IntervalJoin } from '../join/interval-join.js'
 import { JoinedStreams } from '../join/joined-streams.js'
 import { BroadcastConnectedStream, BroadcastStream, ConnectedStreams } from './connected-streams.js'
@@ -261,6 +265,28 @@ export class DataStream<T> {
     if (other instanceof BroadcastStream) return new BroadcastConnectedStream<T, T2>(this, other)
     return new ConnectedStreams<T, T2>(this, other)
   }
+
+  // --- windows over the whole stream ----------------------------------------------------------
+
+  /**
+   * Windows over the whole (non-keyed) stream: every record goes to one subtask (parallelism 1),
+   * as Flink's `windowAll`. Prefer `keyBy(...).window(...)` where the data has a key.
+   *
+   * @typeParam W - the window type
+   */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return new AllWindowedStream<T, W>(this, assigner)
+  }
+
+  /**
+   * Count windows over the whole stream: every `size` records (tumbling), or the last `size`
+   * records every `slide` records (sliding).
+   */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    return AllWindowedStream.countWindowAll(this, size, slide)
+  }
+
+  // --- joins -----------------------------------------------------------------------------------
 
   /**
    * A window join with another stream: `join(other).where(key1).equalTo(key2).window(assigner)
@@ -496,6 +522,25 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
     if (fn instanceof KeyedProcessFunction)
       return this.transform<O>('Keyed Process', keyedProcessOperator<K, T, O>(fn))
     return this.transform<O>('Process', processOperator(fn))
+  }
+
+  /**
+   * Windows per key: the assigner puts each record in windows (tumbling, sliding, session,
+   * global...), the trigger decides when a window's function runs. Continue with `reduce`,
+   * `aggregate`, `process` or `apply`.
+   *
+   * @typeParam W - the window type
+   */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner)
+  }
+
+  /**
+   * Count windows per key: every `size` records of a key (tumbling), or the key's last `size`
+   * records every `slide` of its records (sliding).
+   */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    return WindowedStream.countWindow(this, size, slide)
   }
 
   /**
