@@ -41,7 +41,7 @@ export {
   MAX_WATERMARK,
   NO_TIMESTAMP,
 } from '@strom/runtime'
-export type { Collector, JobClient, JobResult, Key, KeySelector, Sink, Source } from '@strom/runtime'
+export type { Collector, JobClient, JobResult, Key, KeySelector, Sink, SinkWriter, SinkWriterContext, Source } from '@strom/runtime'
 export {
   OutputTag,
   ProcessFunction,

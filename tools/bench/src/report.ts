@@ -48,7 +48,7 @@ export const renderText = (machine: MachineInfo, reports: readonly ScenarioRepor
       '',
       ...Object.entries(r.startupMs).map(([id, ms]) => `start-up of ${id} with no events: ${ms.toFixed(0)} ms (included in its figures)`),
       ...r.ratios.map((q) => {
-        const verdict = q.target === undefined ? '' : q.value >= q.target ? `   (target >= ${q.target}: met)` : `   (target >= ${q.target}: NOT MET)`
+        const verdict = q.target === undefined ? '' : q.value >= q.target ? `   (target >= ${Number(q.target.toFixed(2))}: met)` : `   (target >= ${Number(q.target.toFixed(2))}: NOT MET)`
         return `${q.label}: ${q.value.toFixed(2)}${verdict}`
       }),
       ...r.notes.map((n) => `note: ${n}`),

@@ -1,5 +1,9 @@
 import { keyedSumScenario } from './keyed-sum.js'
 import type { Scenario } from './scenario.js'
+import { windowsScenario } from './windows.js'
 
-/** Every scenario, by name. Windows, SQL and checkpoints come later. */
-export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([[keyedSumScenario.name, keyedSumScenario]])
+/** Every scenario, by name. SQL and checkpoints come later. */
+export const SCENARIOS: ReadonlyMap<string, Scenario> = new Map([
+  [keyedSumScenario.name, keyedSumScenario],
+  [windowsScenario.name, windowsScenario],
+])

@@ -8,183 +8,206 @@ import type { InternalTimer } from '../../time/timer-service.js'
  * @internal
  */
 export class TimerEntry<K extends Key, N extends Namespace> implements InternalTimer<K, N> {
-  /** Position in the heap array; -1 once removed. */
-  heapIndex = -1
+  /** False once the timer fired or was deleted. */
+  live = true
 
   constructor(
     readonly timestamp: number,
     readonly key: K,
     readonly namespace: N,
     readonly keyGroup: number,
-    /** Insertion order, breaks ties between equal timestamps (first registered fires first). */
     readonly seq: number,
   ) {}
 }
 
-/** The timers of one (key, namespace): one timer directly (the common case), or several by timestamp. */
-type Slot<K extends Key, N extends Namespace> = TimerEntry<K, N> | Map<number, TimerEntry<K, N>>
+/** The timers of one key at one timestamp: one (the common case), or several namespaces. */
+type Slot<K extends Key, N extends Namespace> = TimerEntry<K, N> | TimerEntry<K, N>[]
 
-const before = (a: TimerEntry<Key, Namespace>, b: TimerEntry<Key, Namespace>): boolean =>
-  a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq)
+/** The timers of one timestamp, in registration order, with an index by key for deduplication. */
+class Bucket<K extends Key, N extends Namespace> {
+  entries: TimerEntry<K, N>[] = []
+  /** The first entry that may still be live. */
+  head = 0
+  live = 0
+  readonly byKey = new Map<K, Slot<K, N>>()
+
+  constructor(readonly timestamp: number) {}
+
+  find(key: K, namespace: N): TimerEntry<K, N> | undefined {
+    const slot = this.byKey.get(key)
+    if (slot === undefined) return undefined
+    if (!Array.isArray(slot)) return slot.namespace === namespace ? slot : undefined
+    for (const e of slot) if (e.namespace === namespace) return e
+    return undefined
+  }
+
+  index(entry: TimerEntry<K, N>): void {
+    const slot = this.byKey.get(entry.key)
+    if (slot === undefined) this.byKey.set(entry.key, entry)
+    else if (Array.isArray(slot)) slot.push(entry)
+    else this.byKey.set(entry.key, [slot, entry])
+  }
+
+  unindex(entry: TimerEntry<K, N>): void {
+    const slot = this.byKey.get(entry.key)!
+    if (!Array.isArray(slot)) {
+      this.byKey.delete(entry.key)
+      return
+    }
+    slot.splice(slot.indexOf(entry), 1)
+    if (slot.length === 1) this.byKey.set(entry.key, slot[0]!)
+  }
+
+  /** The first live entry, skipping deleted ones. */
+  first(): TimerEntry<K, N> | undefined {
+    const entries = this.entries
+    while (this.head < entries.length && !entries[this.head]!.live) this.head++
+    return entries[this.head]
+  }
+}
 
 /**
- * A binary min-heap of timers ordered by (timestamp, registration order), deduplicated by
- * (timestamp, key, namespace) through nested maps key -> namespace -> timer(s).
+ * The pending timers of one kind, ordered by (timestamp, registration order) and deduplicated by
+ * (timestamp, key, namespace).
  *
  * @remarks
- * `contains` and `add` of a timer that exists allocate nothing. `remove` is O(log n) (each entry
- * knows its heap index).
+ * Timers are grouped in buckets by timestamp, and a binary min-heap orders the distinct
+ * timestamps. Windows register one timer per key and window, all at the window's end, so most
+ * timers share a timestamp with many others: adding and polling such a timer costs a `Map` lookup
+ * and an array push or cursor step, not a heap sift over every timer (what a heap of all timers,
+ * as in Flink, costs). `remove` marks the entry dead; an empty bucket's timestamp leaves the heap
+ * lazily. `contains` and adding a timer that exists allocate nothing.
  *
  * @internal
  */
 export class TimerQueue<K extends Key, N extends Namespace> {
-  private readonly heap: TimerEntry<K, N>[] = []
-  private readonly byKey = new Map<K, Map<N, Slot<K, N>>>()
+  /** Distinct timestamps with a bucket (possibly stale: a timestamp whose bucket is gone). */
+  private readonly times: number[] = []
+  private readonly buckets = new Map<number, Bucket<K, N>>()
+  private count = 0
   private nextSeq = 0
 
   /** The number of pending timers. */
   get size(): number {
-    return this.heap.length
+    return this.count
   }
 
-  /** The earliest timer, or `undefined`. */
+  /** The earliest timer (the first registered among those with the lowest timestamp). */
   peek(): TimerEntry<K, N> | undefined {
-    return this.heap[0]
+    const b = this.headBucket()
+    return b === undefined ? undefined : b.first()
   }
 
-  /** Whether the timer exists. */
+  /** Whether this timer is pending. */
   contains(timestamp: number, key: K, namespace: N): boolean {
-    return this.find(timestamp, key, namespace) !== undefined
+    const b = this.buckets.get(timestamp)
+    return b !== undefined && b.find(key, namespace) !== undefined
   }
 
-  /** Adds a timer; `false` (and nothing changes) if it exists. */
+  /** Adds a timer; false (and nothing changes) if the same one is pending. */
   add(timestamp: number, key: K, namespace: N, keyGroup: number): boolean {
-    let byNs = this.byKey.get(key)
-    let slot: Slot<K, N> | undefined
-    if (byNs !== undefined) {
-      slot = byNs.get(namespace)
-      if (slot !== undefined) {
-        if (slot instanceof Map) {
-          if (slot.has(timestamp)) return false
-        } else if (slot.timestamp === timestamp) return false
-      }
-    }
+    let b = this.buckets.get(timestamp)
+    if (b === undefined) {
+      b = new Bucket<K, N>(timestamp)
+      this.buckets.set(timestamp, b)
+      this.pushTime(timestamp)
+    } else if (b.find(key, namespace) !== undefined) return false
     const entry = new TimerEntry<K, N>(timestamp, key, namespace, keyGroup, this.nextSeq++)
-    if (byNs === undefined) {
-      byNs = new Map()
-      this.byKey.set(key, byNs)
-    }
-    if (slot === undefined) byNs.set(namespace, entry)
-    else if (slot instanceof Map) slot.set(timestamp, entry)
-    else byNs.set(namespace, new Map([[slot.timestamp, slot], [timestamp, entry]]))
-    this.push(entry)
+    b.entries.push(entry)
+    b.index(entry)
+    b.live++
+    this.count++
     return true
   }
 
-  /** Removes a timer; `false` if there was none. */
+  /** Deletes a pending timer; false if there is none. */
   remove(timestamp: number, key: K, namespace: N): boolean {
-    const entry = this.find(timestamp, key, namespace)
+    const b = this.buckets.get(timestamp)
+    if (b === undefined) return false
+    const entry = b.find(key, namespace)
     if (entry === undefined) return false
-    this.unindex(entry)
-    this.removeAt(entry.heapIndex)
+    this.retire(b, entry)
+    // keep a long-lived bucket from filling up with deleted timers
+    if (b.live > 0 && b.entries.length - b.head > 2 * b.live + 64) {
+      b.entries = b.entries.filter((e) => e.live)
+      b.head = 0
+    }
     return true
   }
 
   /** Removes and returns the earliest timer. */
   poll(): TimerEntry<K, N> | undefined {
-    const head = this.heap[0]
-    if (head === undefined) return undefined
-    this.unindex(head)
-    this.removeAt(0)
-    return head
+    const b = this.headBucket()
+    if (b === undefined) return undefined
+    const entry = b.first()!
+    b.head++
+    this.retire(b, entry)
+    return entry
   }
 
-  /** The pending timers in firing order (a sorted copy; not for the per-record path). */
+  /** Every pending timer in firing order (for snapshots and tests). */
   toSortedArray(): TimerEntry<K, N>[] {
-    return this.heap.slice().sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
+    const out: TimerEntry<K, N>[] = []
+    for (const t of [...this.buckets.keys()].sort((a, b) => a - b))
+      for (const e of this.buckets.get(t)!.entries) if (e.live) out.push(e)
+    return out
   }
 
   /** Removes every timer. */
   clear(): void {
-    for (const e of this.heap) e.heapIndex = -1
-    this.heap.length = 0
-    this.byKey.clear()
+    for (const b of this.buckets.values()) for (const e of b.entries) e.live = false
+    this.buckets.clear()
+    this.times.length = 0
+    this.count = 0
   }
 
-  private find(timestamp: number, key: K, namespace: N): TimerEntry<K, N> | undefined {
-    const byNs = this.byKey.get(key)
-    if (byNs === undefined) return undefined
-    const slot = byNs.get(namespace)
-    if (slot === undefined) return undefined
-    if (slot instanceof Map) return slot.get(timestamp)
-    return slot.timestamp === timestamp ? slot : undefined
+  private retire(b: Bucket<K, N>, entry: TimerEntry<K, N>): void {
+    entry.live = false
+    b.unindex(entry)
+    b.live--
+    this.count--
+    if (b.live === 0) this.buckets.delete(b.timestamp) // its timestamp leaves the heap when it surfaces
   }
 
-  /** Drops the entry from the dedup maps. */
-  private unindex(entry: TimerEntry<K, N>): void {
-    const byNs = this.byKey.get(entry.key)!
-    const slot = byNs.get(entry.namespace)!
-    if (slot instanceof Map) {
-      slot.delete(entry.timestamp)
-      if (slot.size === 1) {
-        // back to the single-timer form
-        for (const only of slot.values()) byNs.set(entry.namespace, only)
-      }
-      return
+  /** The bucket of the lowest timestamp, dropping stale timestamps from the heap. */
+  private headBucket(): Bucket<K, N> | undefined {
+    const times = this.times
+    while (times.length > 0) {
+      const b = this.buckets.get(times[0]!)
+      if (b !== undefined && b.timestamp === times[0]) return b
+      this.popTime()
     }
-    byNs.delete(entry.namespace)
-    if (byNs.size === 0) this.byKey.delete(entry.key)
+    return undefined
   }
 
-  private push(entry: TimerEntry<K, N>): void {
-    entry.heapIndex = this.heap.length
-    this.heap.push(entry)
-    this.siftUp(entry.heapIndex)
-  }
-
-  private removeAt(index: number): void {
-    const heap = this.heap
-    const removed = heap[index]!
-    removed.heapIndex = -1
-    const last = heap.pop()!
-    if (index === heap.length) return
-    heap[index] = last
-    last.heapIndex = index
-    if (index > 0 && before(last, heap[(index - 1) >> 1]!)) this.siftUp(index)
-    else this.siftDown(index)
-  }
-
-  private siftUp(index: number): void {
-    const heap = this.heap
-    const e = heap[index]!
-    while (index > 0) {
-      const parentIndex = (index - 1) >> 1
-      const parent = heap[parentIndex]!
-      if (!before(e, parent)) break
-      heap[index] = parent
-      parent.heapIndex = index
-      index = parentIndex
+  private pushTime(t: number): void {
+    const h = this.times
+    let i = h.length
+    h.push(t)
+    while (i > 0) {
+      const p = (i - 1) >> 1
+      if (h[p]! <= t) break
+      h[i] = h[p]!
+      i = p
     }
-    heap[index] = e
-    e.heapIndex = index
+    h[i] = t
   }
 
-  private siftDown(index: number): void {
-    const heap = this.heap
-    const n = heap.length
-    const e = heap[index]!
+  private popTime(): void {
+    const h = this.times
+    const last = h.pop()!
+    const n = h.length
+    if (n === 0) return
+    let i = 0
     for (;;) {
-      const left = 2 * index + 1
-      if (left >= n) break
-      const right = left + 1
-      const child = right < n && before(heap[right]!, heap[left]!) ? right : left
-      const c = heap[child]!
-      if (!before(c, e)) break
-      heap[index] = c
-      c.heapIndex = index
-      index = child
+      const l = 2 * i + 1
+      if (l >= n) break
+      const r = l + 1
+      const c = r < n && h[r]! < h[l]! ? r : l
+      if (h[c]! >= last) break
+      h[i] = h[c]!
+      i = c
     }
-    heap[index] = e
-    e.heapIndex = index
+    h[i] = last
   }
 }
