@@ -8,7 +8,7 @@ type Op =
   | { readonly op: 'poll' }
 
 const timer = { ts: fc.integer({ min: 0, max: 6 }), key: fc.integer({ min: 0, max: 3 }), ns: fc.constantFrom('', 'w1', 'w2') }
-const ops = fc.array(
+const ops: fc.Arbitrary<Op[]> = fc.array(
   fc.oneof(
     fc.record({ op: fc.constant('add' as const), ...timer }),
     fc.record({ op: fc.constant('remove' as const), ...timer }),
