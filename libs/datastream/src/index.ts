@@ -40,10 +40,37 @@ export {
   MIN_WATERMARK,
   MAX_WATERMARK,
   NO_TIMESTAMP,
+  hasTimestamp,
+  WatermarksWithIdleness,
+  // errors
+  StreamError,
+  ConfigError,
+  ConnectorError,
+  UserFunctionError,
 } from '@strom/runtime'
-export type { Collector, JobClient, JobResult, Key, KeySelector, Sink, SinkWriter, SinkWriterContext, Source } from '@strom/runtime'
+export type {
+  Collector,
+  JobClient,
+  JobResult,
+  Key,
+  KeySelector,
+  Sink,
+  SinkWriter,
+  SinkWriterContext,
+  Source,
+  TimestampAssigner,
+  ErrorDomain,
+  AggregateFunction,
+  ValueState,
+  ListState,
+  MapState,
+  ReducingState,
+  AggregatingState,
+} from '@strom/runtime'
 export {
   OutputTag,
+  AbstractRichFunction,
+  cloneFunction,
   ProcessFunction,
   KeyedProcessFunction,
   CoProcessFunction,
