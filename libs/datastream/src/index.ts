@@ -19,6 +19,7 @@ export * from './environment/define-stream-job.js'
 // --- streams ---
 export * from './datastream/data-stream.js'
 export * from './datastream/connected-streams.js'
+export type { NumericField, ComparableField } from './functions/field-aggregations.js'
 export type { StreamRef, Transformation } from './datastream/transformation.js'
 
 // --- what DataStream programs use from the lower layers, so one import is enough ---

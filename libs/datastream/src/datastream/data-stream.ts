@@ -24,6 +24,7 @@ import {
   type ProcessFunction,
 } from '@strom/process'
 import type { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js'
+import { fieldReducers, type ComparableField, type NumericField } from '../functions/field-aggregations.js'
 import { FlatMapOperator } from '../internal/exec/flat-map-operator.js'
 import { StreamGroupedReduceOperator } from '../internal/exec/stream-grouped-reduce-operator.js'
 import { TimestampsAndWatermarksOperator } from '../internal/exec/timestamps-and-watermarks-operator.js'
@@ -76,24 +77,6 @@ export type FilterFunction<T> = (value: T) => boolean
  * @since 0.1.0
  */
 export type ReduceFunction<T> = (a: T, b: T) => T
-
-/**
- * The names of the fields of `T` that hold numbers (what `sum` can add up).
- *
- * @typeParam T - the record type
- * @category Functions
- * @since 0.1.0
- */
-export type NumericField<T> = { [P in keyof T]-?: T[P] extends number ? P : never }[keyof T]
-
-/**
- * The names of the fields of `T` that can be compared with `<` (numbers, strings, bigints).
- *
- * @typeParam T - the record type
- * @category Functions
- * @since 0.1.0
- */
-export type ComparableField<T> = { [P in keyof T]-?: T[P] extends number | string | bigint ? P : never }[keyof T]
 
 /**
  * A stream of records of type `T`: the result of a source or a transformation. Transformations
@@ -564,9 +547,7 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
    * other fields are those of the key's first record.
    */
   sum(field?: NumericField<T>): SingleOutputStreamOperator<T> {
-    if (field === undefined) return this.reduce(((a: number, b: number) => a + b) as unknown as ReduceFunction<T>).name('Sum')
-    const f = field as keyof T
-    return this.reduce((a, b) => ({ ...a, [f]: (a[f] as number) + (b[f] as number) })).name(`Sum(${String(f)})`)
+    return this.reduce(fieldReducers.sum(field)).name(field === undefined ? 'Sum' : `Sum(${String(field)})`)
   }
 
   /**
@@ -587,28 +568,15 @@ export class KeyedStream<T, K extends Key> extends DataStream<T> {
    * (`first = true`, default) or the latest.
    */
   minBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
-    const f = field as keyof T
-    const fn: ReduceFunction<T> = first ? (a, b) => (b[f] < a[f] ? b : a) : (a, b) => (b[f] <= a[f] ? b : a)
-    return this.reduce(fn).name(`MinBy(${String(f)})`)
+    return this.reduce(fieldReducers.extremeBy(field, -1, first)).name(`MinBy(${String(field)})`)
   }
 
   /** The record with the largest value of a field so far, per key; see `minBy`. */
   maxBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
-    const f = field as keyof T
-    const fn: ReduceFunction<T> = first ? (a, b) => (b[f] > a[f] ? b : a) : (a, b) => (b[f] >= a[f] ? b : a)
-    return this.reduce(fn).name(`MaxBy(${String(f)})`)
+    return this.reduce(fieldReducers.extremeBy(field, 1, first)).name(`MaxBy(${String(field)})`)
   }
 
   private extreme(field: ComparableField<T> | undefined, sign: 1 | -1, label: string): SingleOutputStreamOperator<T> {
-    if (field === undefined) {
-      const fn = sign < 0 ? (a: any, b: any) => (b < a ? b : a) : (a: any, b: any) => (b > a ? b : a)
-      return this.reduce(fn as ReduceFunction<T>).name(label)
-    }
-    const f = field as keyof T
-    const fn: ReduceFunction<T> =
-      sign < 0
-        ? (a, b) => (b[f] < a[f] ? { ...a, [f]: b[f] } : a)
-        : (a, b) => (b[f] > a[f] ? { ...a, [f]: b[f] } : a)
-    return this.reduce(fn).name(`${label}(${String(f)})`)
+    return this.reduce(fieldReducers.extreme(field, sign)).name(field === undefined ? label : `${label}(${String(field)})`)
   }
 }

@@ -1,4 +1,5 @@
 import type { OutputTag, ReduceFunction } from '@strom/runtime'
+import type { ComparableField, NumericField } from '../functions/field-aggregations.js'
 import type { DataStream, SingleOutputStreamOperator } from '../datastream/data-stream.js'
 import type { Evictor } from './evictor.js'
 import type { CopyableWindowFunction } from './internal/window-operator-factory.js'
@@ -129,6 +130,31 @@ export class AllWindowedStream<T, W extends Window> {
   disableSlicing(): this {
     this.windowed.disableSlicing()
     return this
+  }
+
+  /** The sum of a numeric field per window, or of the values (see {@link WindowedStream.sum}). */
+  sum(field?: NumericField<T>): SingleOutputStreamOperator<T> {
+    return this.windowed.sum(field).fixParallelism(1)
+  }
+
+  /** The minimum of a field per window, or of the values (see {@link WindowedStream.min}). */
+  min(field?: ComparableField<T>): SingleOutputStreamOperator<T> {
+    return this.windowed.min(field).fixParallelism(1)
+  }
+
+  /** The maximum of a field per window, or of the values (see {@link WindowedStream.max}). */
+  max(field?: ComparableField<T>): SingleOutputStreamOperator<T> {
+    return this.windowed.max(field).fixParallelism(1)
+  }
+
+  /** The record with the smallest value of a field per window (see {@link WindowedStream.minBy}). */
+  minBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
+    return this.windowed.minBy(field, first).fixParallelism(1)
+  }
+
+  /** The record with the largest value of a field per window (see {@link WindowedStream.maxBy}). */
+  maxBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
+    return this.windowed.maxBy(field, first).fixParallelism(1)
   }
 
   /** Reduces each window's elements to one (see {@link WindowedStream.reduce}). */

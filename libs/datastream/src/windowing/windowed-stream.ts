@@ -1,4 +1,5 @@
 import { ConfigError } from '@strom/runtime'
+import { fieldReducers, type ComparableField, type NumericField } from '../functions/field-aggregations.js'
 import type { Key, OutputTag, ReduceFunction } from '@strom/runtime'
 import type { KeyedStream, SingleOutputStreamOperator } from '../datastream/data-stream.js'
 import { CountTrigger } from './count-trigger.js'
@@ -130,6 +131,47 @@ export class WindowedStream<T, K extends Key, W extends Window> {
   disableSlicing(): this {
     this.slicing = false
     return this
+  }
+
+  /**
+   * The sum of a numeric field per window (or of the values, for a stream of numbers); the other
+   * fields are those of the window's first record, as in Flink.
+   */
+  sum(field?: NumericField<T>): SingleOutputStreamOperator<T> {
+    return this.fieldAggregate(fieldReducers.sum(field), field === undefined, field === undefined ? 'Sum' : `Sum(${String(field)})`)
+  }
+
+  /**
+   * The minimum of a field per window (or of the values); the other fields are those of the
+   * window's first record (use `minBy` for the record holding the minimum).
+   */
+  min(field?: ComparableField<T>): SingleOutputStreamOperator<T> {
+    return this.fieldAggregate(fieldReducers.extreme(field, -1), field === undefined, field === undefined ? 'Min' : `Min(${String(field)})`)
+  }
+
+  /** The maximum of a field per window (or of the values); see `min`. */
+  max(field?: ComparableField<T>): SingleOutputStreamOperator<T> {
+    return this.fieldAggregate(fieldReducers.extreme(field, 1), field === undefined, field === undefined ? 'Max' : `Max(${String(field)})`)
+  }
+
+  /** The record with the smallest value of a field per window; on ties the first (or, with `first = false`, the latest). */
+  minBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
+    return this.fieldAggregate(fieldReducers.extremeBy(field, -1, first), false, `MinBy(${String(field)})`)
+  }
+
+  /** The record with the largest value of a field per window; see `minBy`. */
+  maxBy(field: ComparableField<T>, first = true): SingleOutputStreamOperator<T> {
+    return this.fieldAggregate(fieldReducers.extremeBy(field, 1, first), false, `MaxBy(${String(field)})`)
+  }
+
+  /**
+   * A reduce by a field aggregation. Unless it works on whole values, it keeps fields of the
+   * window's first record, which depends on the order records are combined in: slices would
+   * combine them by time instead of arrival, so slicing is off for it (exactly Flink's results).
+   */
+  private fieldAggregate(fn: ReduceFunction<T>, orderFree: boolean, name: string): SingleOutputStreamOperator<T> {
+    if (!orderFree) this.disableSlicing()
+    return this.reduce(fn).name(name)
   }
 
   /**
