@@ -8,7 +8,7 @@ import type { WindowAggregateFunction } from '../../window-functions.js'
 import type { TimeWindow } from '../../windows.js'
 import type { SingleOutputStreamOperator } from '../../../datastream/data-stream.js'
 import { monotone, runSteps, windowFactory, windowHarness, type Ev, type Step } from '../../windows.fixture.js'
-import { SlicedWindowOperator } from './sliced-window-operator.js'
+import { SlicedWindowOperator, WINDOW_SLICE_RING, type SliceRing } from './sliced-window-operator.js'
 import { WindowOperator } from './window-operator.js'
 
 const byKey = (e: Ev): string => e.key
@@ -28,14 +28,14 @@ const countingSum = (calls: { add: number; merge: number }): WindowAggregateFunc
   },
 })
 
-const steps = (processingTime: boolean): fc.Arbitrary<Step[]> =>
+const steps = (processingTime: boolean, keys = ['a', 'b', 'c', 'd'], maxTs = 300, maxLength = 80): fc.Arbitrary<Step[]> =>
   fc
     .array(
       fc.oneof(
-        { weight: 4, arbitrary: fc.record({ kind: fc.constant('el' as const), key: fc.constantFrom('a', 'b', 'c', 'd'), ts: fc.integer({ min: -50, max: 300 }), v: fc.integer({ min: 1, max: 99 }) }) },
-        { weight: 1, arbitrary: fc.record({ kind: fc.constant(processingTime ? ('clock' as const) : ('wm' as const)), t: fc.integer({ min: -60, max: 320 }) }) },
+        { weight: 4, arbitrary: fc.record({ kind: fc.constant('el' as const), key: fc.constantFrom(...keys), ts: fc.integer({ min: -50, max: maxTs }), v: fc.integer({ min: 1, max: 99 }) }) },
+        { weight: 1, arbitrary: fc.record({ kind: fc.constant(processingTime ? ('clock' as const) : ('wm' as const)), t: fc.integer({ min: -60, max: maxTs + 20 }) }) },
       ),
-      { maxLength: 80 },
+      { maxLength },
     )
     .map((s) => [...monotone(s), processingTime ? { kind: 'clock' as const, t: 100_000 } : { kind: 'wm' as const, t: Infinity }])
 
@@ -142,5 +142,64 @@ describe('SlicedWindowOperator', () => {
     h.processWatermark(1_000)
     expect(h.numKeyedStateEntries()).toBe(0)
     expect(h.numEventTimeTimers()).toBe(0)
+  })
+
+  describe('sliding windows keep a key\'s slices in one ring', () => {
+    const sum = (a: Ev, b: Ev): Ev => ({ key: a.key, v: a.v + b.v })
+    const render = (v: Ev, ts: number) => `${v.key}:${v.v}@${ts}`
+    const make = (slicing: boolean, lateness = 0) =>
+      windowFactory<Ev, string, TimeWindow, Ev>(byKey, SlidingEventTimeWindows.of(10, 2), (ws) => {
+        const c = ws.allowedLateness(lateness)
+        if (!slicing) c.disableSlicing()
+        return c.reduce(sum)
+      })()
+    const rings = (h: { snapshot(): { keyedState?: { keyGroups: readonly { states: readonly { name: string; entries: readonly { key: unknown; value: unknown }[] }[] }[] } | undefined } }) => {
+      const out = new Map<string, SliceRing<Ev>>()
+      for (const g of h.snapshot().keyedState?.keyGroups ?? [])
+        for (const st of g.states) if (st.name === WINDOW_SLICE_RING) for (const e of st.entries) out.set(e.key as string, e.value as SliceRing<Ev>)
+      return out
+    }
+
+    it('grows the ring for dense out-of-order data, keeps sparse far-apart slices aside, and restores both', () => {
+      // 'a': 31 slices at once (a ring starts with 8 slots here); 'b': 3 slices that all want slot 0
+      const input: Step[] = []
+      for (let i = 0; i <= 30; i++) input.push({ kind: 'el', key: 'a', ts: ((i * 17) % 31) * 2, v: i + 1 })
+      for (const ts of [0, 16, 32, 33]) input.push({ kind: 'el', key: 'b', ts, v: ts + 1 })
+      const cut = input.length
+      input.push({ kind: 'wm', t: 20 }, { kind: 'el', key: 'b', ts: 48, v: 5 }, { kind: 'el', key: 'a', ts: 19, v: 7 }, { kind: 'wm', t: 40 }, { kind: 'wm', t: Infinity })
+
+      const straight = runSteps(new KeyedOneInputStreamOperatorTestHarness(make(true), byKey).open(), input, render)
+      expect(straight).toEqual(runSteps(new KeyedOneInputStreamOperatorTestHarness(make(false), byKey).open(), input, render))
+
+      const first = new KeyedOneInputStreamOperatorTestHarness(make(true), byKey).open()
+      const before = runSteps(first, input.slice(0, cut), render)
+      const r = rings(first)
+      expect(r.get('a')!.starts.length).toBeGreaterThanOrEqual(32)
+      expect(r.get('a')!.live).toBe(31)
+      expect(r.get('a')!.more).toBeNull()
+      expect(r.get('b')!.live).toBe(3)
+      expect([...r.get('b')!.more!.keys()].sort()).toEqual([16, 32])
+      const restored = new KeyedOneInputStreamOperatorTestHarness(make(true), byKey, { restoreFrom: first.snapshot() }).open()
+      const after = runSteps(restored, input.slice(cut), render)
+      expect([...before.outputs, ...after.outputs]).toEqual(straight.outputs)
+      expect(restored.numKeyedStateEntries()).toBe(0)
+    })
+
+    it('gives the same results as the general operator on widely spread out-of-order input, across snapshot and restore', () => {
+      fc.assert(
+        fc.property(steps(false, ['a', 'b'], 600, 200), fc.nat(), fc.constantFrom(0, 7, 100), (input, cut, lateness) => {
+          const at = cut % input.length
+          const general = runSteps(new KeyedOneInputStreamOperatorTestHarness(make(false, lateness), byKey).open(), input, render)
+          const first = new KeyedOneInputStreamOperatorTestHarness(make(true, lateness), byKey).open()
+          const before = runSteps(first, input.slice(0, at), render)
+          const restored = new KeyedOneInputStreamOperatorTestHarness(make(true, lateness), byKey, { restoreFrom: first.snapshot() }).open()
+          if (first.currentWatermark() > -Infinity) restored.processWatermark(first.currentWatermark())
+          const after = runSteps(restored, input.slice(at), render)
+          expect([...before.outputs, ...after.outputs]).toEqual(general.outputs)
+          expect(restored.numKeyedStateEntries()).toBe(0)
+        }),
+        { numRuns: 200 },
+      )
+    })
   })
 })
