@@ -43,6 +43,7 @@ export {
   NO_TIMESTAMP,
   hasTimestamp,
   WatermarksWithIdleness,
+  DEFAULT_AUTO_WATERMARK_INTERVAL_MS,
   // errors
   StreamError,
   ConfigError,
