@@ -2,6 +2,7 @@ import {
   CollectSink,
   ConfigError,
   FilterOperator,
+  FlatMapOperator,
   MapOperator,
   Partitioners,
   PrintSink,
@@ -25,7 +26,6 @@ import {
 } from '@strom/process'
 import type { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js'
 import { fieldReducers, type ComparableField, type NumericField } from '../functions/field-aggregations.js'
-import { FlatMapOperator } from '../internal/exec/flat-map-operator.js'
 import { StreamGroupedReduceOperator } from '../internal/exec/stream-grouped-reduce-operator.js'
 import { TimestampsAndWatermarksOperator } from '../internal/exec/timestamps-and-watermarks-operator.js'
 import { CoGroupedStreams } from '../join/co-grouped-streams.js'

@@ -49,7 +49,7 @@ class TimestampedCollector<T> implements Collector<T> {
 
 /**
  * Emits zero or more records per input record (DataStream's `flatMap`), each with the input's
- * timestamp.
+ * timestamp: to the collector, or returned as an iterable (an array, a generator), or both.
  *
  * @remarks
  * The collector is reused between calls: emit during the call only.
@@ -62,7 +62,7 @@ class TimestampedCollector<T> implements Collector<T> {
 export class FlatMapOperator<IN, OUT> extends AbstractStreamOperator<OUT> implements OneInputStreamOperator<IN, OUT> {
   private collector!: TimestampedCollector<OUT>
 
-  constructor(private readonly fn: (value: IN, out: Collector<OUT>) => void) {
+  constructor(private readonly fn: (value: IN, out: Collector<OUT>) => Iterable<OUT> | void) {
     super()
   }
 
@@ -72,6 +72,7 @@ export class FlatMapOperator<IN, OUT> extends AbstractStreamOperator<OUT> implem
 
   processElement(value: IN, timestamp: number): void {
     this.collector.timestamp = timestamp
-    this.fn(value, this.collector)
+    const returned = this.fn(value, this.collector)
+    if (returned !== undefined) for (const o of returned) this.output.collect(o, timestamp)
   }
 }

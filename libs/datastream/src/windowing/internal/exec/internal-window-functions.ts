@@ -1,7 +1,7 @@
 import type { Collector, OperatorSetup, ReduceFunction } from '@strom/runtime'
 import type { ProcessWindowFunction, WindowAggregateFunction, WindowFunction } from '../../window-functions.js'
 import type { Window } from '../../windows.js'
-import { closeWindowFunction, openWindowFunction } from '../window-runtime-context.js'
+import { closeFunction, openFunction } from '@strom/process'
 import type { WindowProcessContext } from './window-contexts.js'
 
 /**
@@ -45,11 +45,11 @@ export class ProcessWindowFunctionAdapter<IN, OUT, K, W extends Window> implemen
   ) {}
 
   open(setup: OperatorSetup<unknown>): void {
-    openWindowFunction(this.fn, setup)
+    openFunction(this.fn, setup)
   }
 
   close(): void {
-    closeWindowFunction(this.fn)
+    closeFunction(this.fn)
   }
 
   process(key: K, _window: W, ctx: WindowProcessContext<W>, input: any, out: Collector<OUT>): void {
