@@ -431,3 +431,21 @@ describe('runtime modes', () => {
     expect(await run('STREAMING')).toEqual([])
   })
 })
+
+describe('assignTimestampsAndWatermarks order', () => {
+  it('passes the record on before the watermark it causes, so that record is not late', async () => {
+    const { TumblingEventTimeWindows } = await import('../windowing/tumbling-windows.js')
+    const out = await StreamExecutionEnvironment.create()
+      .fromElements(9, 19, 29) // each the last ms of its window
+      .assignTimestampsAndWatermarks(
+        // a watermark equal to each record's timestamp, right after it
+        WatermarkStrategy.forGenerator<number>(() => ({ onEvent: (_e, ts, o) => o.emitWatermark(ts), onPeriodicEmit: () => {} })).withTimestampAssigner(
+          (v) => v,
+        ),
+      )
+      .windowAll(TumblingEventTimeWindows.of(10))
+      .sum()
+      .executeAndCollect()
+    expect(out).toEqual([9, 19, 29])
+  })
+})

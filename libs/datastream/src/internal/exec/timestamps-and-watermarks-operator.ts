@@ -48,11 +48,11 @@ export class TimestampsAndWatermarksOperator<T>
 
   processElement(value: T, timestamp: number): void {
     const ts = this.assigner === undefined ? timestamp : this.assigner(value, timestamp)
-    if (this.generator !== undefined) {
-      if (this.idle) this.markActive()
-      this.generator.onEvent(value, ts, this)
-    }
+    // the record first, then what the generator makes of it (as Flink, and as sources do): a
+    // watermark the record itself causes must not make that record late
+    if (this.generator !== undefined && this.idle) this.markActive()
     this.output.collect(value, ts)
+    this.generator?.onEvent(value, ts, this)
   }
 
   override processWatermark(watermark: number): void {
