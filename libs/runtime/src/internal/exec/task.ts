@@ -378,6 +378,7 @@ export class StreamTask {
         return
       } else {
         this.flushOutputs()
+        if (this.mailbox.hasMail()) continue // put while flushing: nobody was waiting for it
         await this.waitForWake()
         lastFlush = sliceStart = Date.now()
       }
@@ -467,6 +468,9 @@ export class StreamTask {
         if (status === 'NOTHING_AVAILABLE') {
           this.flushOutputs()
           lastFlush = now
+          // mail put while the reader polled (e.g. the splits it just asked for, when the
+          // coordinator runs in this thread) woke nobody: take it before waiting
+          if (this.mailbox.hasMail()) continue
           const wake = this.waitForWake()
           await Promise.race([reader.isAvailable(), wake])
           this.signal = undefined
