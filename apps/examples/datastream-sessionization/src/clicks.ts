@@ -14,6 +14,9 @@ export const CLICK_INTERVAL_MS = 60_000
 export const MAX_DISORDER_MS = 10_000
 /** How far behind offline devices upload their clicks. */
 export const OFFLINE_DELAY_MS = 3 * 3_600_000
+/** Slow clicks (a phone on a bad connection) arrive between 20 and 40 minutes after they happened. */
+export const SLOW_DELAY_MIN_MS = 20 * 60_000
+export const SLOW_DELAY_MAX_MS = 40 * 60_000
 
 const PAGES = ['/', '/search', '/product/1', '/product/2', '/product/3', '/cart', '/checkout', '/help']
 
@@ -31,14 +34,21 @@ export interface ClickOptions {
   readonly users: number
   /** The share of clicks that come from offline devices, hours late. */
   readonly offlineShare: number
+  /**
+   * The share of clicks of the regular users that arrive 20 to 40 minutes late: around the time
+   * their session closes, so they extend it, update it after it was emitted (a late firing), or
+   * miss it (the late output).
+   */
+  readonly slowShare: number
 }
 
-export const DEFAULT_CLICK_OPTIONS: ClickOptions = { seed: 1, users: 20, offlineShare: 0.01 }
+export const DEFAULT_CLICK_OPTIONS: ClickOptions = { seed: 1, users: 20, offlineShare: 0.01, slowShare: 0.02 }
 
 /**
  * Click `i`: around `i` minutes of event time, from one of `users` users, up to 10 s out of order.
  * A few (after the first four hours) come from offline devices (users `offline-*`) that upload
- * clicks made three hours earlier: they arrive after their sessions could have closed.
+ * clicks made three hours earlier: they arrive after their sessions could have closed. Some clicks
+ * of the regular users (after the first hour) are slow: they happened 20 to 40 minutes earlier.
  */
 export const click =
   (o: ClickOptions = DEFAULT_CLICK_OPTIONS) =>
@@ -48,5 +58,7 @@ export const click =
     if (now >= 4 * 3_600_000 && random(o.seed, i, 2) < o.offlineShare)
       return { id: i, user: `offline-${Math.floor(random(o.seed, i, 3) * 5)}`, url, ts: now - OFFLINE_DELAY_MS }
     const user = `user-${Math.floor(random(o.seed, i, 4) * o.users)}`
+    if (now >= 3_600_000 && random(o.seed, i, 6) < o.slowShare)
+      return { id: i, user, url, ts: now - SLOW_DELAY_MIN_MS - Math.floor(random(o.seed, i, 7) * (SLOW_DELAY_MAX_MS - SLOW_DELAY_MIN_MS)) }
     return { id: i, user, url, ts: now - Math.floor(random(o.seed, i, 5) * MAX_DISORDER_MS) }
   }

@@ -1,8 +1,9 @@
-// `npm start` of the sessionization example: prints each user session when it closes, and late
-// clicks as they are set aside. --rate N clicks/s (default 200; each click is a minute of event
-// time), --seconds N (default 10), --count N (bounded), --seed N, --parallelism N.
+// `npm start` of the sessionization example: prints each user session when it closes (and again,
+// marked "updated", when a late click changes it), and late clicks as they are set aside.
+// --rate N clicks/s (default 200; each click is a minute of event time), --seconds N (default 10),
+// --count N (bounded), --seed N, --parallelism N.
 import { StreamExecutionEnvironment } from '@strom/datastream'
-import { lateClicks, sessionize } from './sessions.js'
+import { lateClicks, sessionize, type Session } from './sessions.js'
 
 const args = process.argv.slice(2)
 const num = (name: string): number | undefined => {
@@ -19,8 +20,17 @@ const sessions = sessionize(env, {
   ...(count !== undefined ? { count } : { rowsPerSecond: num('rate') ?? 200 }),
   ...(num('seed') !== undefined ? { seed: num('seed')! } : {}),
 })
+// the last few sessions printed per user, to mark re-emissions (late firings, merges) as updates
+const printed = new Map<string, [number, number][]>()
+const updates = (s: Session): boolean => {
+  const mine = printed.get(s.user) ?? []
+  const update = mine.some(([start, end]) => s.start <= start && end <= s.end)
+  printed.set(s.user, [...mine.slice(-3), [s.start, s.end]])
+  return update
+}
 sessions.print({
-  format: (s) => `session ${s.user} ${minutes(s.start)}-${minutes(s.end)}: ${s.clicks} clicks, pages ${s.pages.join(' ')}`,
+  format: (s) =>
+    `session ${s.user} ${minutes(s.start)}-${minutes(s.end)}: ${s.clicks} clicks, pages ${s.pages.join(' ')}${updates(s) ? '  (updated)' : ''}`,
 })
 sessions.getSideOutput(lateClicks).print({ format: (c) => `LATE click of ${c.user} at ${minutes(c.ts)} (${c.url})` })
 const client = env.executeAsync('sessionization')

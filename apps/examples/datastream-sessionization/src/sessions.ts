@@ -62,7 +62,8 @@ class ToSession extends ProcessWindowFunction<Acc, Session, string, TimeWindow> 
 
 /**
  * A watermark after every click: the largest timestamp so far minus the disorder bound. Per click
- * (not periodic), so which clicks are late does not depend on timing: the tests can know it.
+ * rather than every 200 ms as Flink's `forBoundedOutOfOrderness` does, so which clicks are late
+ * does not depend on timing: a run is reproducible, and the tests can replay it.
  */
 const everyClick = (): WatermarkGenerator<Click> => {
   let max = Number.NEGATIVE_INFINITY
@@ -75,15 +76,34 @@ const everyClick = (): WatermarkGenerator<Click> => {
   }
 }
 
+/** Event time from `click.ts`; a watermark of the newest timestamp minus 10 s after every click. */
+export const clickWatermarks = (): WatermarkStrategy<Click> => WatermarkStrategy.forGenerator(everyClick).withTimestampAssigner((c) => c.ts)
+
 export interface SessionJobParams extends Partial<ClickOptions> {
   readonly count?: number
   readonly rowsPerSecond?: number
 }
 
 /**
- * clicks -> keyBy(user) -> session windows (30 min gap, 5 min allowed lateness, late clicks to a
- * side output) -> incremental stats per session. The source runs as one subtask, so that its
- * watermarks, and with them what is late, follow the click order exactly.
+ * The sessionization itself: clicks (with event time and watermarks) -> keyBy(user) -> session
+ * windows (30 min gap, 5 min allowed lateness, late clicks to a side output) -> incremental stats
+ * per session. A session is emitted when the watermark passes its end, and again (a late firing)
+ * for each click that joins it within the allowed lateness.
+ */
+export const sessionizeClicks = (clicks: DataStream<Click>): SingleOutputStreamOperator<Session> =>
+  clicks
+    .keyBy((c) => c.user)
+    .window(EventTimeSessionWindows.withGap(SESSION_GAP_MS))
+    .allowedLateness(ALLOWED_LATENESS_MS)
+    .sideOutputLateData(lateClicks)
+    .aggregate(sessionStats, new ToSession())
+    .name('sessions')
+    .uid('sessions')
+
+/**
+ * The job: generated clicks -> {@link sessionizeClicks}. The source runs as one subtask, so that
+ * its watermarks, and with them what is late, follow the click order exactly at any parallelism
+ * of the session windows.
  */
 export const sessionize = (env: StreamExecutionEnvironment, p: SessionJobParams = {}): SingleOutputStreamOperator<Session> => {
   const clicks: DataStream<Click> = env
@@ -92,16 +112,9 @@ export const sessionize = (env: StreamExecutionEnvironment, p: SessionJobParams 
         ...(p.count !== undefined ? { count: p.count } : {}),
         ...(p.rowsPerSecond !== undefined ? { rowsPerSecond: p.rowsPerSecond } : {}),
       }),
-      WatermarkStrategy.forGenerator(everyClick).withTimestampAssigner((c) => c.ts),
+      clickWatermarks(),
       'clicks',
     )
     .setParallelism(1)
-  return clicks
-    .keyBy((c) => c.user)
-    .window(EventTimeSessionWindows.withGap(SESSION_GAP_MS))
-    .allowedLateness(ALLOWED_LATENESS_MS)
-    .sideOutputLateData(lateClicks)
-    .aggregate(sessionStats, new ToSession())
-    .name('sessions')
-    .uid('sessions')
+  return sessionizeClicks(clicks)
 }
