@@ -1,9 +1,8 @@
 // The demo job: clicks (datagen, event time, watermarks) -> keyBy(user) -> session alerts (keyed
 // state, timers, side outputs) -> sinks. Worker threads import this module to rebuild the graph
 // (`executeJob`), so it only defines things at top level and starts nothing.
-import { CollectSink, DataGenSource, Partitioners, StreamGraph, WatermarkStrategy, defineJob } from '@strom/runtime'
-import type { Sink } from '@strom/runtime'
-import { keyedProcessOperator } from '@strom/process'
+import { CollectSink, DataGenSource, StreamExecutionEnvironment, WatermarkStrategy, defineStreamJob } from '@strom/datastream'
+import type { Sink, StreamGraph } from '@strom/runtime'
 import { ACTIVITY_PHASES, activeUsersPerEpoch, clickGenerator, expectedClicksPerUser } from './clicks.js'
 import type { Click, ClickStreamOptions } from './clicks.js'
 import { BURSTS, LATE_CLICKS, SessionAlertFunction } from './session-function.js'
@@ -109,45 +108,42 @@ export const sessionOptionsFor = (clicks: ClickStreamOptions): SessionOptions =>
 }
 
 /**
- * Builds the job's graph with the given sinks:
- * `clicks` (datagen, bounded out-of-orderness watermarks) -> hash by user -> `sessions`
- * ({@link SessionAlertFunction}) -> `alerts`, with its side outputs to `bursts` and `late-clicks`.
- *
- * @category Demo
- * @since 0.1.0
+ * Builds the job with the DataStream API: clicks (datagen, bounded out-of-orderness watermarks) ->
+ * keyBy(user) -> the session function -> alerts, with bursts and late clicks from its side
+ * outputs.
  */
+export const buildSessionJob = (env: StreamExecutionEnvironment, p: SessionJobParams, sinks: SessionSinks): void => {
+  const sessions = env
+    .fromSource(
+      DataGenSource.of(clickGenerator(p.clicks), { count: p.count, rowsPerSecond: p.rowsPerSecond }),
+      WatermarkStrategy.forBoundedOutOfOrderness<Click>(p.clicks.maxOutOfOrdernessMs).withTimestampAssigner((c) => c.ts),
+      'clicks',
+    )
+    .uid('clicks')
+    .keyBy((c) => c.user)
+    .process(new SessionAlertFunction(p.session))
+    .name(SESSIONS_OPERATOR)
+    .uid('sessions')
+  sessions.sinkTo(sinks.alerts, 'alerts').uid('alerts')
+  sessions.getSideOutput(BURSTS).sinkTo(sinks.bursts, 'bursts').uid('bursts')
+  sessions.getSideOutput(LATE_CLICKS).sinkTo(sinks.late, 'late-clicks').uid('late-clicks')
+}
+
+/** The job's graph, for running it in this thread (`executeGraph`). */
 export const buildSessionGraph = (p: SessionJobParams, sinks: SessionSinks): StreamGraph => {
-  const g = new StreamGraph({ jobName: SESSION_JOB_NAME, parallelism: p.parallelism })
-  const clicks = g.addSource(
-    DataGenSource.of(clickGenerator(p.clicks), { count: p.count, rowsPerSecond: p.rowsPerSecond }),
-    WatermarkStrategy.forBoundedOutOfOrderness<Click>(p.clicks.maxOutOfOrdernessMs).withTimestampAssigner((c) => c.ts),
-    { name: 'clicks', uid: 'clicks' },
-  )
-  const byUser = (c: Click): string => c.user
-  const sessions = g.addOperator(
-    keyedProcessOperator(new SessionAlertFunction(p.session)),
-    [{ from: clicks, partitioner: Partitioners.hash(byUser) }],
-    { name: SESSIONS_OPERATOR, uid: 'sessions', keySelectors: [byUser] },
-  )
-  g.addSink(sinks.alerts, [{ from: sessions, partitioner: Partitioners.forward() }], { name: 'alerts', uid: 'alerts' })
-  g.addSink(sinks.bursts, [{ from: sessions, partitioner: Partitioners.forward(), sideOutput: BURSTS.id }], { name: 'bursts', uid: 'bursts' })
-  g.addSink(sinks.late, [{ from: sessions, partitioner: Partitioners.forward(), sideOutput: LATE_CLICKS.id }], {
-    name: 'late-clicks',
-    uid: 'late-clicks',
-  })
-  return g
+  const env = StreamExecutionEnvironment.create({ parallelism: p.parallelism })
+  buildSessionJob(env, p, sinks)
+  return env.getStreamGraph(SESSION_JOB_NAME)
 }
 
 /**
- * The session job, defined for `executeJob`: worker threads import this module and find it by
- * name.
- *
- * @category Demo
- * @since 0.1.0
+ * The job, for `executeJob`: on worker threads when its parallelism is above 1. The output decides
+ * the sinks: `collect` gathers everything on the main thread (tests), `live` keeps samples.
  */
-export const sessionJob = defineJob(import.meta.url, SESSION_JOB_NAME, (p: SessionJobParams) =>
-  buildSessionGraph(p, p.output === 'collect' ? collectSinks : liveSinks),
-)
+export const sessionJob = defineStreamJob(import.meta.url, SESSION_JOB_NAME, (env, p: SessionJobParams) => {
+  env.setParallelism(p.parallelism)
+  buildSessionJob(env, p, p.output === 'collect' ? collectSinks : liveSinks)
+})
 
 /**
  * A short description of the stream and the rules, for the console.
