@@ -1,13 +1,12 @@
 import { ConfigError } from '@strom/runtime'
-import type { Key, KeySelector, OutputTag } from '@strom/runtime'
+import type { Key, KeySelector } from '@strom/runtime'
 import type { DataStream, SingleOutputStreamOperator } from '../datastream/data-stream.js'
-import type { Evictor } from '../windowing/evictor.js'
-import type { Trigger } from '../windowing/trigger.js'
 import type { WindowAssigner } from '../windowing/window-assigner.js'
 import type { Window } from '../windowing/windows.js'
 import type { TaggedUnion } from './internal/exec/tagged-union.js'
 import { buildWindowCoGroup } from './internal/window-co-group.js'
 import type { WindowCoGroupSpec } from './internal/window-co-group.js'
+import { EqualToStep, WhereStep, windowCoGroupSpec, WithWindowStep } from './internal/window-co-group-steps.js'
 import type { CoGroupFunction } from './join-functions.js'
 
 /**
@@ -66,16 +65,7 @@ export namespace CoGroupedStreams {
    * @category Joins
    * @since 0.1.0
    */
-  export class Where<T1, T2, K extends Key> {
-    constructor(
-      /** The first input. */
-      readonly input1: DataStream<T1>,
-      /** The second input. */
-      readonly input2: DataStream<T2>,
-      /** The first input's key. */
-      readonly keySelector1: KeySelector<T1, K>,
-    ) {}
-
+  export class Where<T1, T2, K extends Key> extends WhereStep<T1, T2, K> {
     /** The key of the second input's records: records of both inputs with equal keys are grouped. */
     equalTo(keySelector: KeySelector<T2, K>): EqualTo<T1, T2, K> {
       return new EqualTo<T1, T2, K>(this.input1, this.input2, this.keySelector1, keySelector)
@@ -91,18 +81,7 @@ export namespace CoGroupedStreams {
    * @category Joins
    * @since 0.1.0
    */
-  export class EqualTo<T1, T2, K extends Key> {
-    constructor(
-      /** The first input. */
-      readonly input1: DataStream<T1>,
-      /** The second input. */
-      readonly input2: DataStream<T2>,
-      /** The first input's key. */
-      readonly keySelector1: KeySelector<T1, K>,
-      /** The second input's key. */
-      readonly keySelector2: KeySelector<T2, K>,
-    ) {}
-
+  export class EqualTo<T1, T2, K extends Key> extends EqualToStep<T1, T2, K> {
     /**
      * The windows the records of both inputs are grouped in (any window assigner: tumbling,
      * sliding, session, global; event or processing time).
@@ -110,17 +89,7 @@ export namespace CoGroupedStreams {
      * @typeParam W - the window type
      */
     window<W extends Window>(assigner: WindowAssigner<TaggedUnion<T1, T2>, W>): WithWindow<T1, T2, K, W> {
-      return new WithWindow<T1, T2, K, W>({
-        input1: this.input1,
-        input2: this.input2,
-        key1: this.keySelector1,
-        key2: this.keySelector2,
-        assigner,
-        trigger: undefined,
-        evictor: undefined,
-        allowedLateness: undefined,
-        lateDataTag: undefined,
-      })
+      return new WithWindow<T1, T2, K, W>(windowCoGroupSpec(this, assigner))
     }
   }
 
@@ -135,36 +104,10 @@ export namespace CoGroupedStreams {
    * @category Joins
    * @since 0.1.0
    */
-  export class WithWindow<T1, T2, K extends Key, W extends Window> {
+  export class WithWindow<T1, T2, K extends Key, W extends Window> extends WithWindowStep<T1, T2, K, W, WithWindow<T1, T2, K, W>> {
     /** @internal */
-    constructor(
-      /** @internal The settings so far. */
-      readonly spec: WindowCoGroupSpec<T1, T2, K, W>,
-    ) {}
-
-    /** Replaces the window assigner's default trigger; it sees the tagged records. */
-    trigger(trigger: Trigger<TaggedUnion<T1, T2>, W>): WithWindow<T1, T2, K, W> {
-      return new WithWindow<T1, T2, K, W>({ ...this.spec, trigger })
-    }
-
-    /** Removes records from windows when they fire; it sees the tagged records. */
-    evictor(evictor: Evictor<TaggedUnion<T1, T2>, W>): WithWindow<T1, T2, K, W> {
-      return new WithWindow<T1, T2, K, W>({ ...this.spec, evictor })
-    }
-
-    /** How long (ms of event time) after its end a window is kept for late records (default 0). */
-    allowedLateness(ms: number): WithWindow<T1, T2, K, W> {
-      if (!(ms >= 0)) throw new ConfigError(`The allowed lateness must be >= 0 ms, got ${ms}.`)
-      return new WithWindow<T1, T2, K, W>({ ...this.spec, allowedLateness: ms })
-    }
-
-    /**
-     * Sends records that are late for all of their windows to a side output, tagged with their
-     * input (`{ tag: 1 | 2, value }`), instead of dropping them; read it with `getSideOutput(tag)`
-     * on the stream `apply` returns. (Flink's window joins have no such output.)
-     */
-    sideOutputLateData(tag: OutputTag<TaggedUnion<T1, T2>>): WithWindow<T1, T2, K, W> {
-      return new WithWindow<T1, T2, K, W>({ ...this.spec, lateDataTag: tag })
+    protected with(spec: WindowCoGroupSpec<T1, T2, K, W>): WithWindow<T1, T2, K, W> {
+      return new WithWindow<T1, T2, K, W>(spec)
     }
 
     /**

@@ -1,8 +1,7 @@
-import { ConfigError, ReducingStateDescriptor } from '@strom/runtime'
-import { Trigger, TriggerResult, type OnMergeContext, type TriggerContext } from './trigger.js'
+import { ConfigError } from '@strom/runtime'
+import { ContinuousTrigger } from './internal/continuous-trigger.js'
+import { TriggerResult, type TriggerContext } from './trigger.js'
 import type { Window } from './windows.js'
-
-const min = (a: number, b: number): number => Math.min(a, b)
 
 const checkInterval = (what: string, interval: number): void => {
   if (!(interval > 0) || !Number.isFinite(interval))
@@ -23,14 +22,9 @@ const checkInterval = (what: string, interval: number): void => {
  * @category Windows
  * @since 0.1.0
  */
-export class ContinuousEventTimeTrigger<W extends Window> extends Trigger<unknown, W> {
-  private readonly fireTime = new ReducingStateDescriptor<number>('continuous-trigger-fire-time', min)
-
-  private constructor(
-    /** The interval between firings, in ms. */
-    readonly interval: number,
-  ) {
-    super()
+export class ContinuousEventTimeTrigger<W extends Window> extends ContinuousTrigger<W> {
+  private constructor(interval: number) {
+    super('ContinuousEventTimeTrigger', interval)
   }
 
   /**
@@ -46,20 +40,7 @@ export class ContinuousEventTimeTrigger<W extends Window> extends Trigger<unknow
   onElement(_element: unknown, timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
     if (window.maxTimestamp() <= ctx.currentWatermark()) return TriggerResult.FIRE
     ctx.registerEventTimeTimer(window.maxTimestamp())
-    const state = ctx.getPartitionedState(this.fireTime)
-    if (state.get() === undefined) this.registerNext(timestamp - (timestamp % this.interval), window, ctx)
-    return TriggerResult.CONTINUE
-  }
-
-  onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
-    if (time === window.maxTimestamp()) return TriggerResult.FIRE
-    const state = ctx.getPartitionedState(this.fireTime)
-    const next = state.get()
-    if (next === time) {
-      state.clear()
-      this.registerNext(time, window, ctx)
-      return TriggerResult.FIRE
-    }
+    this.startFiring(timestamp, window, ctx)
     return TriggerResult.CONTINUE
   }
 
@@ -67,33 +48,19 @@ export class ContinuousEventTimeTrigger<W extends Window> extends Trigger<unknow
     return TriggerResult.CONTINUE
   }
 
-  override canMerge(): boolean {
-    return true
+  onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
+    if (time === window.maxTimestamp()) return TriggerResult.FIRE
+    return this.fireAt(time, window, ctx)
   }
 
-  override onMerge(_window: W, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.fireTime)
-    const next = ctx.getPartitionedState(this.fireTime).get()
-    if (next !== undefined) ctx.registerEventTimeTimer(next)
+  /** @internal */
+  protected registerTimer(ctx: TriggerContext, time: number): void {
+    ctx.registerEventTimeTimer(time)
   }
 
-  override clear(_window: W, ctx: TriggerContext): void {
-    const state = ctx.getPartitionedState(this.fireTime)
-    const next = state.get()
-    if (next !== undefined) {
-      ctx.deleteEventTimeTimer(next)
-      state.clear()
-    }
-  }
-
-  override toString(): string {
-    return `ContinuousEventTimeTrigger(${this.interval})`
-  }
-
-  private registerNext(time: number, window: W, ctx: TriggerContext): void {
-    const next = Math.min(time + this.interval, window.maxTimestamp())
-    ctx.getPartitionedState(this.fireTime).add(next)
-    ctx.registerEventTimeTimer(next)
+  /** @internal */
+  protected deleteTimer(ctx: TriggerContext, time: number): void {
+    ctx.deleteEventTimeTimer(time)
   }
 }
 
@@ -110,14 +77,9 @@ export class ContinuousEventTimeTrigger<W extends Window> extends Trigger<unknow
  * @category Windows
  * @since 0.1.0
  */
-export class ContinuousProcessingTimeTrigger<W extends Window> extends Trigger<unknown, W> {
-  private readonly fireTime = new ReducingStateDescriptor<number>('continuous-trigger-fire-time', min)
-
-  private constructor(
-    /** The interval between firings, in ms. */
-    readonly interval: number,
-  ) {
-    super()
+export class ContinuousProcessingTimeTrigger<W extends Window> extends ContinuousTrigger<W> {
+  private constructor(interval: number) {
+    super('ContinuousProcessingTimeTrigger', interval)
   }
 
   /**
@@ -131,9 +93,7 @@ export class ContinuousProcessingTimeTrigger<W extends Window> extends Trigger<u
   }
 
   onElement(_element: unknown, _timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
-    const state = ctx.getPartitionedState(this.fireTime)
-    const now = ctx.currentProcessingTime()
-    if (state.get() === undefined) this.registerNext(now - (now % this.interval), window, ctx)
+    this.startFiring(ctx.currentProcessingTime(), window, ctx)
     return TriggerResult.CONTINUE
   }
 
@@ -142,41 +102,16 @@ export class ContinuousProcessingTimeTrigger<W extends Window> extends Trigger<u
   }
 
   onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
-    const state = ctx.getPartitionedState(this.fireTime)
-    if (state.get() === time) {
-      state.clear()
-      this.registerNext(time, window, ctx)
-      return TriggerResult.FIRE
-    }
-    return TriggerResult.CONTINUE
+    return this.fireAt(time, window, ctx)
   }
 
-  override canMerge(): boolean {
-    return true
+  /** @internal */
+  protected registerTimer(ctx: TriggerContext, time: number): void {
+    ctx.registerProcessingTimeTimer(time)
   }
 
-  override onMerge(_window: W, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.fireTime)
-    const next = ctx.getPartitionedState(this.fireTime).get()
-    if (next !== undefined) ctx.registerProcessingTimeTimer(next)
-  }
-
-  override clear(_window: W, ctx: TriggerContext): void {
-    const state = ctx.getPartitionedState(this.fireTime)
-    const next = state.get()
-    if (next !== undefined) {
-      ctx.deleteProcessingTimeTimer(next)
-      state.clear()
-    }
-  }
-
-  override toString(): string {
-    return `ContinuousProcessingTimeTrigger(${this.interval})`
-  }
-
-  private registerNext(time: number, window: W, ctx: TriggerContext): void {
-    const next = Math.min(time + this.interval, window.maxTimestamp())
-    ctx.getPartitionedState(this.fireTime).add(next)
-    ctx.registerProcessingTimeTimer(next)
+  /** @internal */
+  protected deleteTimer(ctx: TriggerContext, time: number): void {
+    ctx.deleteProcessingTimeTimer(time)
   }
 }

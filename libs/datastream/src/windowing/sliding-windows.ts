@@ -1,9 +1,10 @@
 import { ConfigError } from '@strom/runtime'
 import { EventTimeTrigger } from './event-time-trigger.js'
+import { slidingWindows, SlidingTimeWindows } from './internal/fixed-time-windows.js'
 import { ProcessingTimeTrigger } from './processing-time-trigger.js'
 import type { Trigger } from './trigger.js'
-import { noTimestamp, WindowAssigner, type WindowAssignerContext } from './window-assigner.js'
-import { TimeWindow, WindowSerializers, type WindowSerializer } from './windows.js'
+import { noTimestamp, type WindowAssignerContext } from './window-assigner.js'
+import type { TimeWindow } from './windows.js'
 
 const check = (what: string, size: number, slide: number, offset: number): void => {
   if (
@@ -17,14 +18,6 @@ const check = (what: string, size: number, slide: number, offset: number): void 
     throw new ConfigError(
       `${what} needs 0 < size, 0 < slide and abs(offset) < slide (ms), got size ${size}, slide ${slide} and offset ${offset}.`,
     )
-}
-
-/** The windows of size `size` sliding by `slide` that contain `t`, latest start first (as Flink). */
-const windowsContaining = (t: number, size: number, slide: number, offset: number): TimeWindow[] => {
-  const out: TimeWindow[] = []
-  const lastStart = TimeWindow.getWindowStartWithOffset(t, offset, slide)
-  for (let start = lastStart; start > t - size; start -= slide) out.push(new TimeWindow(start, start + size))
-  return out
 }
 
 /**
@@ -48,16 +41,9 @@ const windowsContaining = (t: number, size: number, slide: number, offset: numbe
  * @category Windows
  * @since 0.1.0
  */
-export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow> {
-  private readonly serializer: WindowSerializer<TimeWindow>
-
-  private constructor(
-    private readonly size: number,
-    private readonly slide: number,
-    private readonly offset: number,
-  ) {
-    super()
-    this.serializer = WindowSerializers.fixedSize(size)
+export class SlidingEventTimeWindows extends SlidingTimeWindows {
+  private constructor(size: number, slide: number, offset: number) {
+    super('SlidingEventTimeWindows', size, slide, offset)
   }
 
   /**
@@ -74,38 +60,15 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
 
   assignWindows(_element: unknown, timestamp: number): readonly TimeWindow[] {
     if (timestamp !== timestamp) throw noTimestamp('SlidingEventTimeWindows')
-    return windowsContaining(timestamp, this.size, this.slide, this.offset)
+    return slidingWindows(timestamp, this.size, this.slide, this.offset)
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
     return EventTimeTrigger.create()
   }
 
-  getWindowSerializer(): WindowSerializer<TimeWindow> {
-    return this.serializer
-  }
-
   isEventTime(): boolean {
     return true
-  }
-
-  /** The window size in ms. */
-  getSize(): number {
-    return this.size
-  }
-
-  /** The slide in ms. */
-  getSlide(): number {
-    return this.slide
-  }
-
-  /** The offset in ms. */
-  getOffset(): number {
-    return this.offset
-  }
-
-  override toString(): string {
-    return `SlidingEventTimeWindows(${this.size}, ${this.slide})`
   }
 }
 
@@ -116,16 +79,9 @@ export class SlidingEventTimeWindows extends WindowAssigner<unknown, TimeWindow>
  * @category Windows
  * @since 0.1.0
  */
-export class SlidingProcessingTimeWindows extends WindowAssigner<unknown, TimeWindow> {
-  private readonly serializer: WindowSerializer<TimeWindow>
-
-  private constructor(
-    private readonly size: number,
-    private readonly slide: number,
-    private readonly offset: number,
-  ) {
-    super()
-    this.serializer = WindowSerializers.fixedSize(size)
+export class SlidingProcessingTimeWindows extends SlidingTimeWindows {
+  private constructor(size: number, slide: number, offset: number) {
+    super('SlidingProcessingTimeWindows', size, slide, offset)
   }
 
   /**
@@ -141,37 +97,14 @@ export class SlidingProcessingTimeWindows extends WindowAssigner<unknown, TimeWi
   }
 
   assignWindows(_element: unknown, _timestamp: number, context: WindowAssignerContext): readonly TimeWindow[] {
-    return windowsContaining(context.getCurrentProcessingTime(), this.size, this.slide, this.offset)
+    return slidingWindows(context.getCurrentProcessingTime(), this.size, this.slide, this.offset)
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
     return ProcessingTimeTrigger.create()
   }
 
-  getWindowSerializer(): WindowSerializer<TimeWindow> {
-    return this.serializer
-  }
-
   isEventTime(): boolean {
     return false
-  }
-
-  /** The window size in ms. */
-  getSize(): number {
-    return this.size
-  }
-
-  /** The slide in ms. */
-  getSlide(): number {
-    return this.slide
-  }
-
-  /** The offset in ms. */
-  getOffset(): number {
-    return this.offset
-  }
-
-  override toString(): string {
-    return `SlidingProcessingTimeWindows(${this.size}, ${this.slide})`
   }
 }

@@ -1,9 +1,10 @@
 import { ConfigError } from '@strom/runtime'
 import { EventTimeTrigger } from './event-time-trigger.js'
+import { FixedTimeWindows, tumblingWindow } from './internal/fixed-time-windows.js'
 import { ProcessingTimeTrigger } from './processing-time-trigger.js'
 import type { Trigger } from './trigger.js'
-import { noTimestamp, WindowAssigner, type WindowAssignerContext } from './window-assigner.js'
-import { TimeWindow, WindowSerializers, type WindowSerializer } from './windows.js'
+import { noTimestamp, type WindowAssignerContext } from './window-assigner.js'
+import type { TimeWindow } from './windows.js'
 
 const check = (what: string, size: number, offset: number): void => {
   if (!(size > 0) || !Number.isFinite(size) || !Number.isFinite(offset) || Math.abs(offset) >= size)
@@ -29,15 +30,9 @@ const check = (what: string, size: number, offset: number): void => {
  * @category Windows
  * @since 0.1.0
  */
-export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow> {
-  private readonly serializer: WindowSerializer<TimeWindow>
-
-  private constructor(
-    private readonly size: number,
-    private readonly offset: number,
-  ) {
-    super()
-    this.serializer = WindowSerializers.fixedSize(size)
+export class TumblingEventTimeWindows extends FixedTimeWindows {
+  private constructor(size: number, offset: number) {
+    super('TumblingEventTimeWindows', size, offset)
   }
 
   /**
@@ -53,34 +48,15 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
 
   assignWindows(_element: unknown, timestamp: number): readonly TimeWindow[] {
     if (timestamp !== timestamp) throw noTimestamp('TumblingEventTimeWindows')
-    const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size)
-    return [new TimeWindow(start, start + this.size)]
+    return tumblingWindow(timestamp, this.size, this.offset)
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
     return EventTimeTrigger.create()
   }
 
-  getWindowSerializer(): WindowSerializer<TimeWindow> {
-    return this.serializer
-  }
-
   isEventTime(): boolean {
     return true
-  }
-
-  /** The window size in ms. */
-  getSize(): number {
-    return this.size
-  }
-
-  /** The offset in ms. */
-  getOffset(): number {
-    return this.offset
-  }
-
-  override toString(): string {
-    return `TumblingEventTimeWindows(${this.size})`
   }
 }
 
@@ -92,15 +68,9 @@ export class TumblingEventTimeWindows extends WindowAssigner<unknown, TimeWindow
  * @category Windows
  * @since 0.1.0
  */
-export class TumblingProcessingTimeWindows extends WindowAssigner<unknown, TimeWindow> {
-  private readonly serializer: WindowSerializer<TimeWindow>
-
-  private constructor(
-    private readonly size: number,
-    private readonly offset: number,
-  ) {
-    super()
-    this.serializer = WindowSerializers.fixedSize(size)
+export class TumblingProcessingTimeWindows extends FixedTimeWindows {
+  private constructor(size: number, offset: number) {
+    super('TumblingProcessingTimeWindows', size, offset)
   }
 
   /**
@@ -115,34 +85,14 @@ export class TumblingProcessingTimeWindows extends WindowAssigner<unknown, TimeW
   }
 
   assignWindows(_element: unknown, _timestamp: number, context: WindowAssignerContext): readonly TimeWindow[] {
-    const now = context.getCurrentProcessingTime()
-    const start = TimeWindow.getWindowStartWithOffset(now, this.offset, this.size)
-    return [new TimeWindow(start, start + this.size)]
+    return tumblingWindow(context.getCurrentProcessingTime(), this.size, this.offset)
   }
 
   getDefaultTrigger(): Trigger<unknown, TimeWindow> {
     return ProcessingTimeTrigger.create()
   }
 
-  getWindowSerializer(): WindowSerializer<TimeWindow> {
-    return this.serializer
-  }
-
   isEventTime(): boolean {
     return false
-  }
-
-  /** The window size in ms. */
-  getSize(): number {
-    return this.size
-  }
-
-  /** The offset in ms. */
-  getOffset(): number {
-    return this.offset
-  }
-
-  override toString(): string {
-    return `TumblingProcessingTimeWindows(${this.size})`
   }
 }
