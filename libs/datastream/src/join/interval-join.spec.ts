@@ -3,7 +3,6 @@ import fc from 'fast-check'
 import { CollectSink, ConfigError, OutputTag, WatermarkStrategy } from '@strom/runtime'
 import type { Collector, WatermarkGenerator } from '@strom/runtime'
 import { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js'
-import { IntervalJoin } from './interval-join.js'
 import { ProcessJoinFunction } from './process-join-function.js'
 
 interface Click {
@@ -35,7 +34,7 @@ const clicksBeforePurchases = async (clicks: readonly Click[], purchases: readon
   }
 
   // a click joins a purchase when purchase.ts - 10 s <= click.ts <= purchase.ts
-  const joined = new IntervalJoin(purchasesByUser, clicksByUser) // purchasesByUser.intervalJoin(clicksByUser)
+  const joined = purchasesByUser.intervalJoin(clicksByUser)
     .between(-10_000, 0)
     .process(new ClickedBefore())
   const lines = await joined.executeAndCollect()
@@ -63,8 +62,8 @@ describe('IntervalJoin (DataStream API)', () => {
   it('validates the bounds', () => {
     const env = StreamExecutionEnvironment.create()
     const a = env.fromCollection([1]).keyBy((x) => x)
-    expect(() => new IntervalJoin(a, a).between(5, 1)).toThrow(ConfigError)
-    expect(() => new IntervalJoin(a, a).between(0, Infinity)).toThrow(/finite/)
+    expect(() => a.intervalJoin(a).between(5, 1)).toThrow(ConfigError)
+    expect(() => a.intervalJoin(a).between(0, Infinity)).toThrow(/finite/)
   })
 
   it('fails the job with a clear error when records have no timestamps', async () => {
@@ -76,7 +75,7 @@ describe('IntervalJoin (DataStream API)', () => {
     }
     const a = env.fromCollection([1, 2]).keyBy((x) => x)
     const b = env.fromCollection([1, 2]).keyBy((x) => x)
-    await expect(new IntervalJoin(a, b).between(0, 0).process(new Pair()).executeAndCollect()).rejects.toThrow(
+    await expect(a.intervalJoin(b).between(0, 0).process(new Pair()).executeAndCollect()).rejects.toThrow(
       /without an event-time timestamp/,
     )
   })
@@ -155,7 +154,7 @@ describe('IntervalJoin end to end', () => {
           const rightLate = new OutputTag<Ev>('right-late')
           const left = env.fromCollection<Ev>(lefts.map(({ k, id, ts }) => ({ k, id, ts }))).assignTimestampsAndWatermarks(punctuated())
           const right = env.fromCollection<Ev>(rights.map(({ k, id, ts }) => ({ k, id, ts }))).assignTimestampsAndWatermarks(punctuated())
-          let joined = new IntervalJoin(left.keyBy((e) => e.k), right.keyBy((e) => e.k)).between(b.lower, b.lower + b.width)
+          let joined = left.keyBy((e) => e.k).intervalJoin(right.keyBy((e) => e.k)).between(b.lower, b.lower + b.width)
           if (b.lowerExclusive) joined = joined.lowerBoundExclusive()
           if (b.upperExclusive) joined = joined.upperBoundExclusive()
           const out = joined.sideOutputLeftLateData(leftLate).sideOutputRightLateData(rightLate).process(new PairJoin())
@@ -193,7 +192,7 @@ describe('IntervalJoin end to end', () => {
           const onTime = (es: typeof lefts) => es.filter((e) => !e.veryLate).map(({ k, id, ts }) => ({ k, id, ts }))
           const left = env.fromCollection<Ev>(onTime(lefts)).assignTimestampsAndWatermarks(punctuated())
           const right = env.fromCollection<Ev>(onTime(rights)).assignTimestampsAndWatermarks(punctuated())
-          const pairs = await new IntervalJoin(left.keyBy((e) => e.k), right.keyBy((e) => e.k))
+          const pairs = await left.keyBy((e) => e.k).intervalJoin(right.keyBy((e) => e.k))
             .between(b.lower, b.lower + b.width)
             .process(new PairJoin())
             .executeAndCollect()

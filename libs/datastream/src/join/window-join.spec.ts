@@ -11,8 +11,6 @@ import { SlidingEventTimeWindows } from '../windowing/sliding-windows.js'
 import { TumblingEventTimeWindows } from '../windowing/tumbling-windows.js'
 import type { GlobalWindow, TimeWindow } from '../windowing/windows.js'
 import type { WindowAssigner } from '../windowing/window-assigner.js'
-import { CoGroupedStreams } from './co-grouped-streams.js'
-import { JoinedStreams } from './joined-streams.js'
 import type { TaggedUnion } from './internal/exec/tagged-union.js'
 
 interface Order {
@@ -48,7 +46,7 @@ describe('window join and coGroup (examples)', () => {
     const orderStream = env.fromCollection(orders).assignTimestampsAndWatermarks(byTs<Order>())
     const paymentStream = env.fromCollection(payments).assignTimestampsAndWatermarks(byTs<Payment>())
 
-    const paid = new JoinedStreams(orderStream, paymentStream) // orderStream.join(paymentStream)
+    const paid = orderStream.join(paymentStream)
       .where((o) => o.orderId)
       .equalTo((p) => p.orderId)
       .window(TumblingEventTimeWindows.of(10))
@@ -65,7 +63,7 @@ describe('window join and coGroup (examples)', () => {
     const orderStream = env.fromCollection(orders).assignTimestampsAndWatermarks(byTs<Order>())
     const paymentStream = env.fromCollection(payments).assignTimestampsAndWatermarks(byTs<Payment>())
 
-    const unpaid = new CoGroupedStreams(orderStream, paymentStream) // orderStream.coGroup(paymentStream)
+    const unpaid = orderStream.coGroup(paymentStream)
       .where((o) => o.orderId)
       .equalTo((p) => p.orderId)
       .window(TumblingEventTimeWindows.of(10))
@@ -81,7 +79,7 @@ describe('window join and coGroup (examples)', () => {
     const env = StreamExecutionEnvironment.create()
     const a = env.fromCollection(orders).assignTimestampsAndWatermarks(byTs<Order>())
     const b = env.fromCollection(payments).assignTimestampsAndWatermarks(byTs<Payment>())
-    const out = await new JoinedStreams(a, b)
+    const out = await a.join(b)
       .where((o) => o.orderId)
       .equalTo((p) => p.orderId)
       .window(TumblingEventTimeWindows.of(10))
@@ -98,7 +96,7 @@ describe('window join and coGroup (examples)', () => {
     const env = StreamExecutionEnvironment.create()
     const a = env.fromCollection([1, 2, 3])
     const b = env.fromCollection([10])
-    const out = await new JoinedStreams(a, b)
+    const out = await a.join(b)
       .where(() => 'k')
       .equalTo(() => 'k')
       .window(GlobalWindows.create())
@@ -121,7 +119,7 @@ describe('window join and coGroup (examples)', () => {
     ]
     const s = env.fromCollection(evs).assignTimestampsAndWatermarks(punctuatedWith(0))
     const late = new OutputTag<TaggedUnion<Ev, Ev>>('late')
-    const joined = new JoinedStreams(s, s)
+    const joined = s.join(s)
       .where((e) => e.k)
       .equalTo((e) => e.k)
       .window(TumblingEventTimeWindows.of(10))
@@ -136,9 +134,9 @@ describe('window join and coGroup (examples)', () => {
   it('rejects a negative lateness and streams of different environments', () => {
     const env = StreamExecutionEnvironment.create()
     const a = env.fromCollection([1])
-    const w = new JoinedStreams(a, a).where((x) => x).equalTo((x) => x).window(TumblingEventTimeWindows.of(10))
+    const w = a.join(a).where((x) => x).equalTo((x) => x).window(TumblingEventTimeWindows.of(10))
     expect(() => w.allowedLateness(-1)).toThrow(ConfigError)
-    expect(() => new CoGroupedStreams(a, StreamExecutionEnvironment.create().fromCollection([1]))).toThrow(ConfigError)
+    expect(() => a.coGroup(StreamExecutionEnvironment.create().fromCollection([1]))).toThrow(ConfigError)
   })
 })
 
@@ -282,7 +280,7 @@ describe.each(['tumbling', 'sliding', 'session'] as const)('%s windows against b
 
           // join: every pair of the same key and window, stamped with the window's end - 1
           const j = setup(parallelism, lefts, rights)
-          const joined = await new JoinedStreams(j.a, j.b)
+          const joined = await j.a.join(j.b)
             .where((e) => e.k)
             .equalTo((e) => e.k)
             .window(assignerOf(c))
@@ -295,7 +293,7 @@ describe.each(['tumbling', 'sliding', 'session'] as const)('%s windows against b
 
           // coGroup: one call per key and window, with both groups
           const g = setup(parallelism, lefts, rights)
-          const grouped = await new CoGroupedStreams(g.a, g.b)
+          const grouped = await g.a.coGroup(g.b)
             .where((e) => e.k)
             .equalTo((e) => e.k)
             .window(assignerOf(c))

@@ -54,7 +54,7 @@ describe('windows in jobs (executeAndCollect)', () => {
             : kind === 'sliding'
               ? SlidingEventTimeWindows.of(20, 5)
               : EventTimeSessionWindows.withGap(4)) as WindowAssigner<TsEv, TimeWindow>
-          const ws = new WindowedStream(source(env, events).keyBy(byKey), assigner)
+          const ws = source(env, events).keyBy(byKey).window(assigner)
           const got =
             fn === 'reduce'
               ? (await ws.reduce((a, b) => ({ key: a.key, ts: a.ts, v: a.v + b.v }), (k: string, w: TimeWindow, it: Iterable<TsEv>, out: Collector<string>) => {
@@ -88,7 +88,10 @@ describe('windows in jobs (executeAndCollect)', () => {
       onEvent: (_e, ts, out) => out.emitWatermark(ts),
       onPeriodicEmit: () => {},
     }))
-    const windowed = new WindowedStream(env.fromSource(CollectionSource.ofTimestamped(events.map((e) => ({ value: e, timestamp: e.ts }))), perElement, 'events').keyBy(byKey), TumblingEventTimeWindows.of(10))
+    const windowed = env
+      .fromSource(CollectionSource.ofTimestamped(events.map((e) => ({ value: e, timestamp: e.ts }))), perElement, 'events')
+      .keyBy(byKey)
+      .window(TumblingEventTimeWindows.of(10))
       .sideOutputLateData(late)
       .reduce((a, b) => ({ key: a.key, ts: a.ts, v: a.v + b.v }))
     const lateSink = new CollectSink<TsEv>()
