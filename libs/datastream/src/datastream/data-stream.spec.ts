@@ -449,3 +449,22 @@ describe('assignTimestampsAndWatermarks order', () => {
     expect(out).toEqual([9, 19, 29])
   })
 })
+
+describe('executeAndCollect with a limit', () => {
+  it('takes the first records of an unbounded stream and cancels the job', async () => {
+    const env = StreamExecutionEnvironment.create({ parallelism: 2 })
+    const firsts = await env
+      .fromSource(DataGenSource.of((i) => i, { rowsPerSecond: 50_000 }), WatermarkStrategy.noWatermarks(), 'endless')
+      .map((i) => i * 2)
+      .executeAndCollect({ limit: 100 })
+    expect(firsts).toHaveLength(100)
+    for (const x of firsts) expect(x % 2).toBe(0)
+    expect(new Set(firsts).size).toBe(100)
+  })
+
+  it('returns everything when a bounded stream ends first, and refuses a bad limit', async () => {
+    expect(await StreamExecutionEnvironment.create().fromElements(1, 2, 3).executeAndCollect({ limit: 10 })).toEqual([1, 2, 3])
+    expect(await StreamExecutionEnvironment.create().fromElements(1, 2, 3).executeAndCollect({ limit: 2 })).toEqual([1, 2])
+    await expect(StreamExecutionEnvironment.create().fromElements(1).executeAndCollect({ limit: -1 })).rejects.toThrow(/limit/)
+  })
+})

@@ -307,16 +307,36 @@ export class DataStream<T> {
 
   /**
    * Runs the environment's whole program with this stream collected, and resolves with every
-   * record it produced (for bounded input; for tests and notebooks).
+   * record it produced (for bounded input; for tests and notebooks). With `limit`, resolves with
+   * the first `limit` records to arrive and cancels the job then, which also works for unbounded
+   * input.
    *
    * @remarks
    * The records of parallel subtasks interleave in arrival order; sort them to compare.
    */
-  async executeAndCollect(jobName = 'collect'): Promise<T[]> {
+  async executeAndCollect(options: string | { readonly jobName?: string; readonly limit?: number } = {}): Promise<T[]> {
+    const { jobName = 'collect', limit } = typeof options === 'string' ? { jobName: options } : options
+    if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0))
+      throw new ConfigError(`executeAndCollect's limit must be an integer >= 0, got ${limit}.`)
     const sink = new CollectSink<T>()
     this.sinkTo(sink, 'Collect')
-    await this.env.execute(jobName)
-    return [...sink.values]
+    if (limit === undefined) {
+      await this.env.execute(jobName)
+      return [...sink.values]
+    }
+    const client = this.env.executeAsync(jobName)
+    const enough = (): boolean => sink.values.length >= limit
+    // records reach the sink object between tasks' batches; look after each turn of the event loop
+    const watch = setInterval(() => {
+      if (enough()) client.cancel()
+    }, 1)
+    try {
+      if (limit === 0) client.cancel()
+      await client.result
+    } finally {
+      clearInterval(watch)
+    }
+    return sink.values.slice(0, limit)
   }
 
   /** @internal The key selector when this stream is keyed. */
