@@ -159,7 +159,9 @@ export class HeapOperatorStateStore implements OperatorStateStore {
 
   /**
    * Loads the share of subtask `subtaskIndex` of `parallelism` from the snapshots of all subtasks
-   * of an earlier run (in their subtask order), redistributing as described on the class.
+   * of an earlier run (in their subtask order), redistributing as described on the class. When
+   * there are as many snapshots as subtasks (the parallelism did not change), each subtask gets
+   * back the split state of the snapshot with its index.
    *
    * @remarks
    * The data is deep-copied. States restored here replace states of the same name in this store.
@@ -174,6 +176,12 @@ export class HeapOperatorStateStore implements OperatorStateStore {
       )
     const lists = new Map<string, { mode: OperatorListStateMode; elements: unknown[] }>()
     const broadcasts = new Map<string, BroadcastStateSnapshot>()
+    // with the parallelism unchanged, each subtask keeps its own split state (as in Flink)
+    const same = snapshots.length === parallelism
+    const own = new Map<string, unknown[]>()
+    snapshots.forEach((s, index) => {
+      if (same && index === subtaskIndex) for (const l of s.listStates) if (l.mode === 'split') own.set(l.name, [...l.elements])
+    })
     for (const s of snapshots) {
       if (s.formatVersion !== 1)
         throw new StateError(
@@ -195,8 +203,11 @@ export class HeapOperatorStateStore implements OperatorStateStore {
     for (const [name, { mode, elements }] of lists) {
       let mine: unknown[] = elements
       if (mode === 'split') {
-        mine = []
-        for (let i = subtaskIndex; i < elements.length; i += parallelism) mine.push(elements[i])
+        if (same) mine = own.get(name) ?? []
+        else {
+          mine = []
+          for (let i = subtaskIndex; i < elements.length; i += parallelism) mine.push(elements[i])
+        }
       }
       this.lists.set(name, new HeapOperatorListState(mode, structuredClone(mine)))
     }

@@ -1,11 +1,13 @@
-import { InternalError, StateError } from '../../core/errors.js'
+import { InternalError } from '../../core/errors.js'
 import type { Key } from '../../core/key.js'
 import { keyGroupOf } from '../../core/key-groups.js'
 import type { Namespace } from '../../state/keyed-state-backend.js'
 import { VOID_NAMESPACE } from '../../state/keyed-state-backend.js'
 import type { StateKind } from '../../state/state-descriptor.js'
+import type { CellTable } from './cell-table.js'
 import type { CellCodec } from './cells.js'
 import type { KeyContext } from './key-context.js'
+import { StateTableBase } from './state-table-base.js'
 import type { TtlSettings } from './ttl-settings.js'
 
 /**
@@ -14,11 +16,10 @@ import type { TtlSettings } from './ttl-settings.js'
  *
  * @remarks
  * There is one `Map<K, E>` for the void namespace and a `Map<Namespace, Map<K, E>>` for the
- * others (windows), whatever key group a key lies in: the per-record path never needs a key's
- * group, so it never hashes the key for it. Empty namespace maps are dropped, so windows that come
- * and go leave nothing behind. Key groups are computed where they matter only: the backend's
- * snapshots ({@link StateTable.forEachByKeyGroup}) and {@link StateTable.keysIn}, which list
- * entries by key group.
+ * others (windows), whatever key group a key lies in (see {@link StateTableBase}): the per-record
+ * path never needs a key's group, so it never hashes the key for it. Key groups are computed where
+ * they matter only: the backend's snapshots ({@link StateTable.forEachByKeyGroup}) and
+ * {@link StateTable.keysIn}, which list entries by key group.
  *
  * The table also holds the per-state access cursor: the state's current namespace and the entry
  * of the current (key, namespace), cached together with the key epoch it was looked up in. Every
@@ -29,24 +30,7 @@ import type { TtlSettings } from './ttl-settings.js'
  * @typeParam E - the entry (cell) type
  * @internal
  */
-export class StateTable<K, E> {
-  /** The void namespace's entries. */
-  readonly voidMap = new Map<K, E>()
-  /** The other namespaces' entries; no namespace maps to an empty map. */
-  readonly nsMaps = new Map<Namespace, Map<K, E>>()
-  /** The state's current namespace. */
-  ns: Namespace = VOID_NAMESPACE
-  /** `ns === VOID_NAMESPACE`. */
-  isVoid = true
-  /** The key epoch `cEntry` was looked up in; -1 when the cache is invalid. */
-  cEpoch = -1
-  /** The cached entry of the current key and namespace. */
-  cEntry: E | undefined = undefined
-  /** Whether a state object (with a descriptor) uses the table; restored tables wait until then. */
-  materialized = false
-  /** The TTL of the state using the table, once materialized. */
-  ttl: TtlSettings | undefined = undefined
-
+export class StateTable<K, E> extends StateTableBase<K, E, E> implements CellTable<E> {
   // The incremental-cleanup cursor: phase (0: void map next, 1: namespace maps, 2: at the end),
   // the iterators in use, and where the last entry handed out lives.
   private wPhase = 0
@@ -57,24 +41,25 @@ export class StateTable<K, E> {
   private wKey: K = undefined as K
 
   constructor(
-    readonly name: string,
-    readonly kind: StateKind,
-    readonly codec: CellCodec<E>,
-    readonly ctx: KeyContext<K>,
+    name: string,
+    kind: StateKind,
+    codec: CellCodec<E>,
+    ctx: KeyContext<K>,
     /** The first key group of the backend's range. */
     readonly start: number,
     /** The number of key groups of the backend's range. */
     readonly numGroups: number,
-    /** The job's maxParallelism. */
-    readonly maxParallelism: number,
-    readonly operatorName: string,
-  ) {}
+    maxParallelism: number,
+    operatorName: string,
+  ) {
+    super(name, kind, codec, ctx, maxParallelism, operatorName)
+  }
 
   // ---- the cursor (per-record path) ----
 
   /** The entry of the current key in the current namespace. */
   current(): E | undefined {
-    if (this.cEpoch === this.ctx.epoch) return this.cEntry
+    if (this.cEpoch === this.ctx.epoch) return this.cCell
     return this.lookup()
   }
 
@@ -88,7 +73,7 @@ export class StateTable<K, E> {
       e = m === undefined ? undefined : m.get(ctx.key)
     }
     this.cEpoch = ctx.epoch
-    this.cEntry = e
+    this.cCell = e
     return e
   }
 
@@ -96,39 +81,23 @@ export class StateTable<K, E> {
   insertCurrent(e: E): void {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    const m = this.isVoid ? this.voidMap : this.nsMapOrCreate(this.ns)
+    const m = this.isVoid ? this.voidMap : this.mapFor(this.ns)
     m.set(ctx.key, e)
     this.cEpoch = ctx.epoch
-    this.cEntry = e
+    this.cCell = e
   }
 
   /** Removes the entry of the current key in the current namespace. */
   removeCurrent(): void {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    this.removeAt(this.ns, ctx.key)
+    this.deleteAt(this.ns, ctx.key)
     this.cEpoch = ctx.epoch
-    this.cEntry = undefined
+    this.cCell = undefined
   }
 
-  /** Switches the current namespace. */
-  setNamespace(ns: Namespace): void {
-    if (ns === this.ns) return
-    if (typeof ns !== 'string' && typeof ns !== 'number')
-      throw new StateError(
-        `State '${this.name}' of operator '${this.operatorName}' got a namespace of type ${typeof ns}; namespaces are strings or numbers.`,
-      )
-    this.ns = ns
-    this.isVoid = ns === VOID_NAMESPACE
-    this.cEpoch = -1
-    this.cEntry = undefined
-  }
-
-  /** Forgets the cached entry. */
-  invalidate(): void {
-    this.cEpoch = -1
-    this.cEntry = undefined
-  }
+  /** A cell changed in place needs nothing more on the heap. */
+  touch(): void {}
 
   // ---- the current key in another namespace (merging) ----
 
@@ -147,11 +116,14 @@ export class StateTable<K, E> {
     this.putRaw(ctx.key, ns, e)
   }
 
+  /** A cell changed in place needs nothing more on the heap. */
+  touchAt(_ns: Namespace, _e: E): void {}
+
   /** Removes the entry of the current key in a namespace. */
   removeCurrentAt(ns: Namespace): void {
     const ctx = this.ctx
     if (!ctx.hasKey) throw this.noKeyError()
-    this.removeAt(ns, ctx.key)
+    this.deleteAt(ns, ctx.key)
     this.invalidate()
   }
 
@@ -159,8 +131,7 @@ export class StateTable<K, E> {
 
   /** Stores an entry by key and namespace; invalidates the cache. */
   putRaw(key: K, ns: Namespace, e: E): void {
-    const m = ns === VOID_NAMESPACE ? this.voidMap : this.nsMapOrCreate(ns)
-    m.set(key, e)
+    this.mapFor(ns).set(key, e)
     this.invalidate()
   }
 
@@ -214,46 +185,19 @@ export class StateTable<K, E> {
     return n
   }
 
-  /** Drops every entry. */
-  clearAll(): void {
-    this.voidMap.clear()
-    this.nsMaps.clear()
-    this.resetWalk()
-    this.invalidate()
-  }
-
   // ---- TTL incremental cleanup ----
 
-  /**
-   * Checks up to `ttl.cleanupSize` entries for expiry, continuing where the previous call stopped
-   * and wrapping around at the end, and removes what has expired.
-   */
-  cleanup(ttl: TtlSettings, now: number): void {
-    let n = ttl.cleanupSize
-    if (n === 0) return
-    let wrapped = false
-    let removed = false
-    while (n > 0) {
-      const e = this.step()
-      if (e === undefined) {
-        // the walk reached the end: start over, at most once per call
-        if (wrapped) break
-        wrapped = true
-        this.resetWalk()
-        continue
-      }
-      n--
-      if (this.codec.purge(e, now, ttl)) {
-        const m = this.wMap!
-        m.delete(this.wKey)
-        if (m.size === 0 && m !== this.voidMap) this.nsMaps.delete(this.wNs)
-        removed = true
-      }
-    }
-    if (removed) this.invalidate()
+  protected walkStep(ttl: TtlSettings, now: number): number {
+    const e = this.step()
+    if (e === undefined) return 0
+    if (!this.codec.purge(e, now, ttl)) return 1
+    const m = this.wMap!
+    m.delete(this.wKey)
+    if (m.size === 0 && m !== this.voidMap) this.nsMaps.delete(this.wNs)
+    return 2
   }
 
-  private resetWalk(): void {
+  protected resetWalk(): void {
     this.wPhase = 0
     this.wOuterIt = undefined
     this.wInnerIt = undefined
@@ -308,33 +252,6 @@ export class StateTable<K, E> {
       )
     return g
   }
-
-  private mapAt(ns: Namespace): Map<K, E> | undefined {
-    return ns === VOID_NAMESPACE ? this.voidMap : this.nsMaps.get(ns)
-  }
-
-  private nsMapOrCreate(ns: Namespace): Map<K, E> {
-    let m = this.nsMaps.get(ns)
-    if (m === undefined) this.nsMaps.set(ns, (m = new Map()))
-    return m
-  }
-
-  private removeAt(ns: Namespace, key: K): void {
-    if (ns === VOID_NAMESPACE) {
-      this.voidMap.delete(key)
-      return
-    }
-    const m = this.nsMaps.get(ns)
-    if (m === undefined) return
-    m.delete(key)
-    if (m.size === 0) this.nsMaps.delete(ns)
-  }
-
-  private noKeyError(): StateError {
-    return new StateError(
-      `State '${this.name}' of operator '${this.operatorName}' was accessed with no current key: keyed state can only be used while a keyed record or timer is processed.`,
-    )
-  }
 }
 
 /**
@@ -352,12 +269,3 @@ export const compareNamespaces = (a: Namespace, b: Namespace): number => {
   if (typeof b === 'number') return 1
   return a < b ? -1 : a > b ? 1 : 0
 }
-
-/** The error of `mergeNamespaces` on a state that cannot merge. @internal */
-export const cannotMergeError = (t: StateTable<unknown, unknown>): StateError =>
-  new StateError(
-    `State '${t.name}' of operator '${t.operatorName}' is ${t.kind} state, which cannot merge namespaces: only list, reducing and aggregating state can (e.g. for merging session windows).`,
-  )
-
-/** A shared empty, frozen array, returned for absent lists and maps. @internal */
-export const EMPTY: readonly never[] = Object.freeze([])

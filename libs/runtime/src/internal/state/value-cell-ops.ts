@@ -1,21 +1,25 @@
-// What value, reducing and aggregating state do alike with their one cell per (key, namespace).
+// What value, reducing and aggregating state do alike with their one cell per (key, namespace),
+// on either backend.
 import type { Namespace } from '../../state/keyed-state-backend.js'
+import type { CellTable } from './cell-table.js'
 import { ValueCell } from './cells.js'
-import type { StateTable } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
 
 /**
  * The current key's cell under TTL: removed when expired (and then `undefined` unless expired
  * values may be returned), renewed on read where configured; runs the incremental cleanup.
  */
-export const readCellTtl = <K, V>(t: StateTable<K, ValueCell<V>>, ttl: TtlSettings): ValueCell<V> | undefined => {
+export const readCellTtl = <V>(t: CellTable<ValueCell<V>>, ttl: TtlSettings): ValueCell<V> | undefined => {
   const now = ttl.clock()
   let c = t.current()
   if (c !== undefined) {
     if (ttl.expired(c.ts, now)) {
       t.removeCurrent()
       if (!ttl.returnExpired) c = undefined
-    } else if (ttl.updateOnRead) c.ts = now
+    } else if (ttl.updateOnRead) {
+      c.ts = now
+      t.touch()
+    }
   }
   t.cleanup(ttl, now)
   return c
@@ -26,8 +30,8 @@ export const readCellTtl = <K, V>(t: StateTable<K, ValueCell<V>>, ttl: TtlSettin
  * (merging windows) and removes the sources; expired cells are dropped unless expired values may
  * be returned.
  */
-export const mergeCellsInto = <K, V>(
-  t: StateTable<K, ValueCell<V>>,
+export const mergeCellsInto = <V>(
+  t: CellTable<ValueCell<V>>,
   ttl: TtlSettings | undefined,
   target: Namespace,
   sources: readonly Namespace[],
@@ -52,5 +56,6 @@ export const mergeCellsInto = <K, V>(
   else {
     tc.value = combine(tc.value, merged as V)
     tc.ts = now
+    t.touchAt(target, tc)
   }
 }

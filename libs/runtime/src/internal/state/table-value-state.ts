@@ -1,21 +1,21 @@
 import type { InternalKeyedState, Namespace } from '../../state/keyed-state-backend.js'
 import type { ValueState } from '../../state/state.js'
+import type { CellTable } from './cell-table.js'
+import { cannotMergeError } from './cell-table.js'
 import { ValueCell } from './cells.js'
-import type { StateTable } from './state-table.js'
-import { cannotMergeError } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
 import { readCellTtl } from './value-cell-ops.js'
 
 /**
- * {@link ValueState} on the heap backend.
+ * {@link ValueState} over a {@link CellTable}, on either backend.
  *
  * @internal
  */
-export class HeapValueState<K, V> implements ValueState<V>, InternalKeyedState<ValueState<V>> {
+export class TableValueState<V> implements ValueState<V>, InternalKeyedState<ValueState<V>> {
   readonly state: ValueState<V> = this
 
   constructor(
-    private readonly t: StateTable<K, ValueCell<V>>,
+    private readonly t: CellTable<ValueCell<V>>,
     private readonly ttl: TtlSettings | undefined,
   ) {}
 
@@ -38,9 +38,13 @@ export class HeapValueState<K, V> implements ValueState<V>, InternalKeyedState<V
     if (value === undefined) return this.clear()
     const ttl = this.ttl
     if (ttl !== undefined) return this.updateTtl(value, ttl)
-    const c = this.t.current()
-    if (c === undefined) this.t.insertCurrent(new ValueCell(value, NaN))
-    else c.value = value
+    const t = this.t
+    const c = t.current()
+    if (c === undefined) t.insertCurrent(new ValueCell(value, NaN))
+    else {
+      c.value = value
+      t.touch()
+    }
   }
 
   clear(): void {
@@ -51,12 +55,14 @@ export class HeapValueState<K, V> implements ValueState<V>, InternalKeyedState<V
 
   private updateTtl(value: V, ttl: TtlSettings): void {
     const now = ttl.clock()
-    const c = this.t.current()
-    if (c === undefined) this.t.insertCurrent(new ValueCell(value, now))
+    const t = this.t
+    const c = t.current()
+    if (c === undefined) t.insertCurrent(new ValueCell(value, now))
     else {
       c.value = value
       c.ts = now
+      t.touch()
     }
-    this.t.cleanup(ttl, now)
+    t.cleanup(ttl, now)
   }
 }

@@ -1,26 +1,29 @@
 import type { InternalKeyedState, Namespace } from '../../state/keyed-state-backend.js'
 import type { MapState } from '../../state/state.js'
+import type { CellTable } from './cell-table.js'
+import { EMPTY, cannotMergeError } from './cell-table.js'
 import { MapCell } from './cells.js'
-import type { StateTable } from './state-table.js'
-import { EMPTY, cannotMergeError } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
 
 /**
- * {@link MapState} on the heap backend. With TTL, every map entry has its own timestamp.
+ * {@link MapState} over a {@link CellTable}, on either backend: one cell per (key, namespace) holds
+ * the whole map (on the lmdb backend, one lmdb entry). With TTL, every map entry has its own
+ * timestamp.
  *
  * @remarks
- * Without TTL, `entries()`, `keys()` and `values()` iterate the live map (as a `Map` iterator
- * would); with TTL they return a copy of the entries that have not expired.
+ * Without TTL, `entries()`, `keys()` and `values()` iterate the live map (on the lmdb backend, the
+ * cached one), as a `Map` iterator would; with TTL they return a copy of the entries that have not
+ * expired.
  *
  * @internal
  */
-export class HeapMapState<K, UK, UV> implements MapState<UK, UV>, InternalKeyedState<MapState<UK, UV>> {
+export class TableMapState<UK, UV> implements MapState<UK, UV>, InternalKeyedState<MapState<UK, UV>> {
   readonly state: MapState<UK, UV> = this
   /** Whether the last `getTtl` found a visible entry. */
   private found = false
 
   constructor(
-    private readonly t: StateTable<K, MapCell<UK, UV>>,
+    private readonly t: CellTable<MapCell<UK, UV>>,
     private readonly ttl: TtlSettings | undefined,
   ) {}
 
@@ -42,40 +45,48 @@ export class HeapMapState<K, UK, UV> implements MapState<UK, UV>, InternalKeyedS
   put(key: UK, value: UV): void {
     const ttl = this.ttl
     const now = ttl === undefined ? NaN : ttl.clock()
-    const c = this.t.current()
+    const t = this.t
+    const c = t.current()
     if (c === undefined) {
-      this.t.insertCurrent(new MapCell(new Map([[key, value]]), ttl === undefined ? null : new Map([[key, now]])))
+      t.insertCurrent(new MapCell(new Map([[key, value]]), ttl === undefined ? null : new Map([[key, now]])))
     } else {
       c.map.set(key, value)
       if (c.tss !== null) c.tss.set(key, now)
+      t.touch()
     }
-    if (ttl !== undefined) this.t.cleanup(ttl, now)
+    if (ttl !== undefined) t.cleanup(ttl, now)
   }
 
   putAll(entries: Iterable<readonly [UK, UV]>): void {
     const ttl = this.ttl
     const now = ttl === undefined ? NaN : ttl.clock()
-    let c = this.t.current()
+    const t = this.t
+    let c = t.current()
+    let any = false
     for (const [k, v] of entries) {
       if (c === undefined) {
         c = new MapCell(new Map<UK, UV>(), ttl === undefined ? null : new Map<UK, number>())
-        this.t.insertCurrent(c)
+        t.insertCurrent(c)
       }
       c.map.set(k, v)
       if (c.tss !== null) c.tss.set(k, now)
+      any = true
     }
-    if (ttl !== undefined) this.t.cleanup(ttl, now)
+    if (any) t.touch()
+    if (ttl !== undefined) t.cleanup(ttl, now)
   }
 
   remove(key: UK): void {
-    const c = this.t.current()
+    const t = this.t
+    const c = t.current()
     if (c !== undefined) {
-      c.map.delete(key)
+      const had = c.map.delete(key)
       if (c.tss !== null) c.tss.delete(key)
-      if (c.map.size === 0) this.t.removeCurrent()
+      if (c.map.size === 0) t.removeCurrent()
+      else if (had) t.touch()
     }
     const ttl = this.ttl
-    if (ttl !== undefined) this.t.cleanup(ttl, ttl.clock())
+    if (ttl !== undefined) t.cleanup(ttl, ttl.clock())
   }
 
   contains(key: UK): boolean {
@@ -111,23 +122,26 @@ export class HeapMapState<K, UK, UV> implements MapState<UK, UV>, InternalKeyedS
 
   isEmpty(): boolean {
     const ttl = this.ttl
-    const c = this.t.current()
+    const t = this.t
+    const c = t.current()
     if (ttl === undefined) return c === undefined || c.map.size === 0
     const now = ttl.clock()
     let empty = c === undefined
     if (c !== undefined && !ttl.returnExpired) {
       const tss = c.tss!
+      let removed = false
       for (const [k, ts] of tss)
         if (ttl.expired(ts, now)) {
           tss.delete(k)
           c.map.delete(k)
+          removed = true
         }
       if (c.map.size === 0) {
-        this.t.removeCurrent()
+        t.removeCurrent()
         empty = true
-      }
+      } else if (removed) t.touch()
     }
-    this.t.cleanup(ttl, now)
+    t.cleanup(ttl, now)
     return empty
   }
 
@@ -139,7 +153,8 @@ export class HeapMapState<K, UK, UV> implements MapState<UK, UV>, InternalKeyedS
 
   private getTtl(key: UK, ttl: TtlSettings): UV | undefined {
     const now = ttl.clock()
-    const c = this.t.current()
+    const t = this.t
+    const c = t.current()
     let out: UV | undefined
     this.found = false
     if (c !== undefined && c.map.has(key)) {
@@ -149,36 +164,47 @@ export class HeapMapState<K, UK, UV> implements MapState<UK, UV>, InternalKeyedS
       if (ttl.expired(tss.get(key)!, now)) {
         c.map.delete(key)
         tss.delete(key)
-        if (c.map.size === 0) this.t.removeCurrent()
+        if (c.map.size === 0) t.removeCurrent()
+        else t.touch()
         if (!ttl.returnExpired) {
           out = undefined
           this.found = false
         }
-      } else if (ttl.updateOnRead) tss.set(key, now)
+      } else if (ttl.updateOnRead) {
+        tss.set(key, now)
+        t.touch()
+      }
     }
-    this.t.cleanup(ttl, now)
+    t.cleanup(ttl, now)
     return out
   }
 
   private visibleEntries(ttl: TtlSettings): [UK, UV][] {
     const now = ttl.clock()
-    const c = this.t.current()
+    const t = this.t
+    const c = t.current()
     const out: [UK, UV][] = []
     if (c !== undefined) {
       const tss = c.tss!
+      let changed = false
       for (const [k, v] of c.map) {
         if (ttl.expired(tss.get(k)!, now)) {
           if (ttl.returnExpired) out.push([k, v])
           c.map.delete(k)
           tss.delete(k)
+          changed = true
         } else {
           out.push([k, v])
-          if (ttl.updateOnRead) tss.set(k, now)
+          if (ttl.updateOnRead) {
+            tss.set(k, now)
+            changed = true
+          }
         }
       }
-      if (c.map.size === 0) this.t.removeCurrent()
+      if (c.map.size === 0) t.removeCurrent()
+      else if (changed) t.touch()
     }
-    this.t.cleanup(ttl, now)
+    t.cleanup(ttl, now)
     return out
   }
 }

@@ -1,23 +1,24 @@
 import type { InternalKeyedState, Namespace } from '../../state/keyed-state-backend.js'
 import type { ListState } from '../../state/state.js'
+import type { CellTable } from './cell-table.js'
+import { EMPTY } from './cell-table.js'
 import { ListCell } from './cells.js'
-import type { StateTable } from './state-table.js'
-import { EMPTY } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
 
 /**
- * {@link ListState} on the heap backend. With TTL, every element has its own timestamp.
+ * {@link ListState} over a {@link CellTable}, on either backend. With TTL, every element has its own
+ * timestamp.
  *
  * @remarks
  * `get()` returns a copy, so the list may be changed while the result is iterated.
  *
  * @internal
  */
-export class HeapListState<K, T> implements ListState<T>, InternalKeyedState<ListState<T>> {
+export class TableListState<T> implements ListState<T>, InternalKeyedState<ListState<T>> {
   readonly state: ListState<T> = this
 
   constructor(
-    private readonly t: StateTable<K, ListCell<T>>,
+    private readonly t: CellTable<ListCell<T>>,
     private readonly ttl: TtlSettings | undefined,
   ) {}
 
@@ -35,47 +36,53 @@ export class HeapListState<K, T> implements ListState<T>, InternalKeyedState<Lis
   add(value: T): void {
     const ttl = this.ttl
     const now = ttl === undefined ? NaN : ttl.clock()
-    const c = this.t.current()
-    if (c === undefined) this.t.insertCurrent(new ListCell([value], ttl === undefined ? null : [now]))
+    const t = this.t
+    const c = t.current()
+    if (c === undefined) t.insertCurrent(new ListCell([value], ttl === undefined ? null : [now]))
     else {
       c.items.push(value)
       if (c.tss !== null) c.tss.push(now)
+      t.touch()
     }
-    if (ttl !== undefined) this.t.cleanup(ttl, now)
+    if (ttl !== undefined) t.cleanup(ttl, now)
   }
 
   addAll(values: Iterable<T>): void {
     const add = Array.from(values)
     const ttl = this.ttl
     const now = ttl === undefined ? NaN : ttl.clock()
+    const t = this.t
     if (add.length > 0) {
-      const c = this.t.current()
-      if (c === undefined)
-        this.t.insertCurrent(new ListCell(add, ttl === undefined ? null : new Array<number>(add.length).fill(now)))
-      else
+      const c = t.current()
+      if (c === undefined) t.insertCurrent(new ListCell(add, ttl === undefined ? null : new Array<number>(add.length).fill(now)))
+      else {
         for (const v of add) {
           c.items.push(v)
           if (c.tss !== null) c.tss.push(now)
         }
+        t.touch()
+      }
     }
-    if (ttl !== undefined) this.t.cleanup(ttl, now)
+    if (ttl !== undefined) t.cleanup(ttl, now)
   }
 
   update(values: Iterable<T>): void {
     const items = Array.from(values)
     const ttl = this.ttl
     const now = ttl === undefined ? NaN : ttl.clock()
-    if (items.length === 0) this.t.removeCurrent()
+    const t = this.t
+    if (items.length === 0) t.removeCurrent()
     else {
       const tss = ttl === undefined ? null : new Array<number>(items.length).fill(now)
-      const c = this.t.current()
-      if (c === undefined) this.t.insertCurrent(new ListCell(items, tss))
+      const c = t.current()
+      if (c === undefined) t.insertCurrent(new ListCell(items, tss))
       else {
         c.items = items
         c.tss = tss
+        t.touch()
       }
     }
-    if (ttl !== undefined) this.t.cleanup(ttl, now)
+    if (ttl !== undefined) t.cleanup(ttl, now)
   }
 
   clear(): void {
@@ -99,20 +106,23 @@ export class HeapListState<K, T> implements ListState<T>, InternalKeyedState<Lis
       } else {
         for (const v of c.items) tc.items.push(v)
         if (withTs && tc.tss !== null && c.tss !== null) for (const ts of c.tss) tc.tss.push(ts)
+        t.touchAt(target, tc)
       }
     }
   }
 
   private getTtl(ttl: TtlSettings): Iterable<T> {
     const now = ttl.clock()
-    const c = this.t.current()
+    const t = this.t
+    const c = t.current()
     let out: T[] = EMPTY as never[]
     if (c !== undefined) {
       const items = c.items
       const tss = c.tss!
+      const n = items.length
       out = []
       let w = 0
-      for (let r = 0; r < items.length; r++) {
+      for (let r = 0; r < n; r++) {
         const v = items[r]!
         if (ttl.expired(tss[r]!, now)) {
           if (ttl.returnExpired) out.push(v)
@@ -125,9 +135,10 @@ export class HeapListState<K, T> implements ListState<T>, InternalKeyedState<Lis
       }
       items.length = w
       tss.length = w
-      if (w === 0) this.t.removeCurrent()
+      if (w === 0) t.removeCurrent()
+      else if (w !== n || ttl.updateOnRead) t.touch()
     }
-    this.t.cleanup(ttl, now)
+    t.cleanup(ttl, now)
     return out
   }
 }

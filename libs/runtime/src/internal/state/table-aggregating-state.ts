@@ -1,22 +1,22 @@
 import type { InternalKeyedState, Namespace } from '../../state/keyed-state-backend.js'
 import type { AggregateFunction, AggregatingState } from '../../state/state.js'
+import type { CellTable } from './cell-table.js'
 import { ValueCell } from './cells.js'
-import type { StateTable } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
 import { mergeCellsInto, readCellTtl } from './value-cell-ops.js'
 
 /**
- * {@link AggregatingState} on the heap backend; the table holds accumulators.
+ * {@link AggregatingState} over a {@link CellTable}, on either backend; the table holds accumulators.
  *
  * @internal
  */
-export class HeapAggregatingState<K, IN, ACC, OUT>
+export class TableAggregatingState<IN, ACC, OUT>
   implements AggregatingState<IN, OUT>, InternalKeyedState<AggregatingState<IN, OUT>>
 {
   readonly state: AggregatingState<IN, OUT> = this
 
   constructor(
-    private readonly t: StateTable<K, ValueCell<ACC>>,
+    private readonly t: CellTable<ValueCell<ACC>>,
     private readonly ttl: TtlSettings | undefined,
     private readonly fn: AggregateFunction<IN, ACC, OUT>,
   ) {}
@@ -38,9 +38,13 @@ export class HeapAggregatingState<K, IN, ACC, OUT>
   add(value: IN): void {
     const ttl = this.ttl
     if (ttl !== undefined) return this.addTtl(value, ttl)
-    const c = this.t.current()
-    if (c === undefined) this.t.insertCurrent(new ValueCell(this.fn.add(value, this.fn.createAccumulator()), NaN))
-    else c.value = this.fn.add(value, c.value)
+    const t = this.t
+    const c = t.current()
+    if (c === undefined) t.insertCurrent(new ValueCell(this.fn.add(value, this.fn.createAccumulator()), NaN))
+    else {
+      c.value = this.fn.add(value, c.value)
+      t.touch()
+    }
   }
 
   mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
@@ -55,13 +59,15 @@ export class HeapAggregatingState<K, IN, ACC, OUT>
 
   private addTtl(value: IN, ttl: TtlSettings): void {
     const now = ttl.clock()
-    const c = this.t.current()
-    if (c === undefined) this.t.insertCurrent(new ValueCell(this.fn.add(value, this.fn.createAccumulator()), now))
+    const t = this.t
+    const c = t.current()
+    if (c === undefined) t.insertCurrent(new ValueCell(this.fn.add(value, this.fn.createAccumulator()), now))
     else {
       const base = !ttl.returnExpired && ttl.expired(c.ts, now) ? this.fn.createAccumulator() : c.value
       c.value = this.fn.add(value, base)
       c.ts = now
+      t.touch()
     }
-    this.t.cleanup(ttl, now)
+    t.cleanup(ttl, now)
   }
 }

@@ -1,20 +1,20 @@
 import type { InternalKeyedState, Namespace } from '../../state/keyed-state-backend.js'
 import type { ReduceFunction, ReducingState } from '../../state/state.js'
+import type { CellTable } from './cell-table.js'
 import { ValueCell } from './cells.js'
-import type { StateTable } from './state-table.js'
 import type { TtlSettings } from './ttl-settings.js'
 import { mergeCellsInto, readCellTtl } from './value-cell-ops.js'
 
 /**
- * {@link ReducingState} on the heap backend.
+ * {@link ReducingState} over a {@link CellTable}, on either backend.
  *
  * @internal
  */
-export class HeapReducingState<K, T> implements ReducingState<T>, InternalKeyedState<ReducingState<T>> {
+export class TableReducingState<T> implements ReducingState<T>, InternalKeyedState<ReducingState<T>> {
   readonly state: ReducingState<T> = this
 
   constructor(
-    private readonly t: StateTable<K, ValueCell<T>>,
+    private readonly t: CellTable<ValueCell<T>>,
     private readonly ttl: TtlSettings | undefined,
     private readonly reduce: ReduceFunction<T>,
   ) {}
@@ -33,9 +33,13 @@ export class HeapReducingState<K, T> implements ReducingState<T>, InternalKeyedS
   add(value: T): void {
     const ttl = this.ttl
     if (ttl !== undefined) return this.addTtl(value, ttl)
-    const c = this.t.current()
-    if (c === undefined) this.t.insertCurrent(new ValueCell(value, NaN))
-    else c.value = this.reduce(c.value, value)
+    const t = this.t
+    const c = t.current()
+    if (c === undefined) t.insertCurrent(new ValueCell(value, NaN))
+    else {
+      c.value = this.reduce(c.value, value)
+      t.touch()
+    }
   }
 
   mergeNamespaces(target: Namespace, sources: readonly Namespace[]): void {
@@ -50,12 +54,14 @@ export class HeapReducingState<K, T> implements ReducingState<T>, InternalKeyedS
 
   private addTtl(value: T, ttl: TtlSettings): void {
     const now = ttl.clock()
-    const c = this.t.current()
-    if (c === undefined) this.t.insertCurrent(new ValueCell(value, now))
+    const t = this.t
+    const c = t.current()
+    if (c === undefined) t.insertCurrent(new ValueCell(value, now))
     else {
       c.value = !ttl.returnExpired && ttl.expired(c.ts, now) ? value : this.reduce(c.value, value)
       c.ts = now
+      t.touch()
     }
-    this.t.cleanup(ttl, now)
+    t.cleanup(ttl, now)
   }
 }
