@@ -42,6 +42,13 @@ export * from './internal/watermark/index.js'
 export * from './source/index.js'
 export * from './sink/index.js'
 
+// --- checkpoints ---
+export * from './checkpoint/checkpointing-options.js'
+export * from './checkpoint/checkpoint-listener.js'
+export * from './checkpoint/restart-strategy.js'
+export * from './checkpoint/storage/index.js'
+export { requestSavepoint, type ControlRequest, type ControlResponse } from './internal/exec/control-requests.js'
+
 // --- graph & execution ---
 export * from './graph/partitioner.js'
 export * from './graph/stream-graph.js'

@@ -20,6 +20,15 @@ export interface ExecutionOptions {
    * 1. With `false`, parallel subtasks share the calling thread (same results, no speed-up).
    */
   readonly threads?: boolean
+  /**
+   * A checkpoint or savepoint directory to start from. When the job's checkpoint directory holds
+   * a newer completed checkpoint (the job ran from this savepoint and crashed), that one is used.
+   */
+  readonly restoreFrom?: string
+  /** Start even when the checkpoint holds state of operators (uids) the job no longer has. */
+  readonly allowNonRestoredState?: boolean
+  /** Where checkpoint problems and restarts are reported (default `console.warn`). */
+  readonly log?: (message: string) => void
 }
 
 const validated = (graph: StreamGraph): StreamGraph => {
@@ -43,7 +52,7 @@ const validated = (graph: StreamGraph): StreamGraph => {
  * @since 0.1.0
  */
 export const executeGraph = (graph: StreamGraph, options: ExecutionOptions = {}): JobClient =>
-  runInThread(validated(graph), options.clock ?? SystemClock)
+  runInThread(validated(graph), options.clock ?? SystemClock, options)
 
 /**
  * Builds a defined job and runs it: on worker threads when it has parallel operators (each worker
@@ -55,6 +64,6 @@ export const executeGraph = (graph: StreamGraph, options: ExecutionOptions = {})
 export const executeJob = <P>(job: JobDefinition<P>, params: P, options: ExecutionOptions = {}): JobClient => {
   const graph = validated(job.build(params))
   const parallel = graph.nodes.some((n) => n.parallelism > 1)
-  if (options.threads ?? parallel) return runOnWorkers(job, params, graph)
-  return runInThread(graph, options.clock ?? SystemClock)
+  if (options.threads ?? parallel) return runOnWorkers(job, params, graph, options)
+  return runInThread(graph, options.clock ?? SystemClock, options)
 }

@@ -1,10 +1,11 @@
 /**
- * How a job ended.
+ * How a job ended: its input ended (`FINISHED`), it was cancelled (`CANCELED`), or it was
+ * stopped with a savepoint (`STOPPED`).
  *
  * @category Execution
  * @since 0.1.0
  */
-export type JobStatus = 'FINISHED' | 'CANCELED'
+export type JobStatus = 'FINISHED' | 'CANCELED' | 'STOPPED'
 
 /**
  * What a job that ended reports.
@@ -22,6 +23,10 @@ export interface JobResult {
    * user counters, current watermarks).
    */
   readonly metrics: Readonly<Record<string, number>>
+  /** How often the job restarted after a failure. */
+  readonly restarts?: number
+  /** The directory of the latest completed checkpoint or savepoint, when the job checkpoints. */
+  readonly latestCheckpoint?: string | undefined
 }
 
 /**
@@ -41,6 +46,18 @@ export interface JobClient {
   cancel(): void
   /** The current metrics (see {@link JobResult.metrics}); updated about every 500 ms from workers. */
   metrics(): Record<string, number>
+  /**
+   * Takes a savepoint: a checkpoint the job never deletes, in `directory` (default
+   * `<checkpoint directory>/<job>/savepoints`). Resolves with its path once it is complete.
+   * Rejects with a `CheckpointError` when the job does not checkpoint or the savepoint fails.
+   */
+  triggerSavepoint(directory?: string): Promise<string>
+  /**
+   * Takes a savepoint and stops the job right after it (its sources read nothing past the
+   * savepoint's barrier); `result` then resolves with status `STOPPED`. Resume with
+   * `restoreFrom: path`.
+   */
+  stopWithSavepoint(directory?: string): Promise<string>
 }
 
 /**

@@ -7,6 +7,8 @@ import type { Sink } from '../sink/sink.js'
 import type { Source } from '../source/source.js'
 import type { WatermarkStrategy } from '../watermark/watermark-strategy.js'
 import type { Partitioner } from './partitioner.js'
+import type { CheckpointingOptions } from '../checkpoint/checkpointing-options.js'
+import type { RestartStrategy } from '../checkpoint/restart-strategy.js'
 
 /**
  * Whether an operator chains with its neighbours.
@@ -117,6 +119,24 @@ export interface InputSpec {
 export const RUNTIME_MODE_CONFIG_KEY = 'execution.runtime-mode'
 
 /**
+ * The job configuration key of the keyed state backend: `heap` (default) or `lmdb`.
+ *
+ * @category Graph
+ * @since 0.2.0
+ */
+export const STATE_BACKEND_CONFIG_KEY = 'state.backend'
+
+/**
+ * The job configuration key of the directory the `lmdb` state backend keeps its files in
+ * (default: the system's temporary directory). Each operator subtask gets a subdirectory, removed
+ * when the subtask ends.
+ *
+ * @category Graph
+ * @since 0.2.0
+ */
+export const STATE_BACKEND_DIRECTORY_CONFIG_KEY = 'state.backend.lmdb.directory'
+
+/**
  * Options of a whole job.
  *
  * @category Graph
@@ -139,6 +159,10 @@ export interface JobOptions {
   readonly batchSize?: number
   /** Batches a channel may have in flight before its producer waits (credit, default 8). */
   readonly channelCredits?: number
+  /** Periodic checkpoints (default none). */
+  readonly checkpointing?: CheckpointingOptions
+  /** What happens when the job fails (default: exponential delay with checkpointing, else no restart). */
+  readonly restartStrategy?: RestartStrategy
 }
 
 /**
@@ -165,6 +189,10 @@ export class StreamGraph {
   readonly bufferTimeout: number
   readonly batchSize: number
   readonly channelCredits: number
+  /** Periodic checkpoints, if enabled. */
+  checkpointing: CheckpointingOptions | undefined
+  /** The restart strategy, if set. */
+  restartStrategy: RestartStrategy | undefined
 
   constructor(options: JobOptions = {}) {
     this.jobName = options.jobName ?? 'strom-job'
@@ -176,6 +204,8 @@ export class StreamGraph {
     this.bufferTimeout = options.bufferTimeout ?? 1
     this.batchSize = options.batchSize ?? 512
     this.channelCredits = options.channelCredits ?? 8
+    this.checkpointing = options.checkpointing
+    this.restartStrategy = options.restartStrategy
     if (!Number.isInteger(this.parallelism) || this.parallelism < 1)
       throw new ConfigError(`The job parallelism must be a positive integer, got ${this.parallelism}.`)
     if (

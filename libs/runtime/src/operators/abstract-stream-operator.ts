@@ -3,7 +3,8 @@ import type { Key } from '../core/key.js'
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js'
 import type { InternalTimeServiceManager } from '../time/timer-service.js'
 import type { Output } from './output.js'
-import type { OperatorSetup, StreamOperator, TaskInfo } from './stream-operator.js'
+import type { OperatorSetup, StateInitializationContext, StreamOperator, TaskInfo } from './stream-operator.js'
+import { isCheckpointedFunction, isCheckpointListener } from '../checkpoint/checkpoint-listener.js'
 
 /**
  * The base of most operators: keeps the setup, forwards watermarks after firing event-time
@@ -24,7 +25,48 @@ export abstract class AbstractStreamOperator<OUT> implements StreamOperator<OUT>
     this.output = setup.output
   }
 
+  /**
+   * The user function whose checkpoint hooks this operator calls: if it implements
+   * `CheckpointedFunction`, its `initializeState` and `snapshotState`; if it implements
+   * `CheckpointListener`, its notifications. None by default.
+   */
+  protected checkpointedFunction(): unknown {
+    return undefined
+  }
+
+  /** Gives a `CheckpointedFunction` its operator state (restored, where the job was). */
+  initializeState(context: StateInitializationContext): void {
+    const fn = this.checkpointedFunction()
+    if (!isCheckpointedFunction(fn)) return
+    const store = this.ctx.operatorStateStore
+    fn.initializeState({
+      isRestored: () => context.isRestored(),
+      restoredCheckpointId: context.restoredCheckpointId,
+      getListState: (d) => store.getListState(d),
+      getUnionListState: (d) => store.getUnionListState(d),
+      getBroadcastState: (d) => store.getBroadcastState(d),
+    })
+  }
+
   open(): void {}
+
+  /** Calls a `CheckpointedFunction`'s `snapshotState`. */
+  snapshotState(checkpointId: number): void {
+    const fn = this.checkpointedFunction()
+    if (isCheckpointedFunction(fn)) fn.snapshotState({ checkpointId })
+  }
+
+  /** Tells a `CheckpointListener` function. */
+  notifyCheckpointComplete(checkpointId: number): void {
+    const fn = this.checkpointedFunction()
+    if (isCheckpointListener(fn)) fn.notifyCheckpointComplete(checkpointId)
+  }
+
+  /** Tells a `CheckpointListener` function. */
+  notifyCheckpointAborted(checkpointId: number): void {
+    const fn = this.checkpointedFunction()
+    if (isCheckpointListener(fn)) fn.notifyCheckpointAborted?.(checkpointId)
+  }
 
   /** Fires event-time timers up to the watermark, then forwards it. */
   processWatermark(watermark: number): void {

@@ -111,6 +111,19 @@ export interface OperatorSetup<OUT> {
 }
 
 /**
+ * What an operator learns about its state before it opens.
+ *
+ * @category Operators
+ * @since 0.2.0
+ */
+export interface StateInitializationContext {
+  /** Whether the job started from a checkpoint or savepoint (the state stores hold what was restored). */
+  isRestored(): boolean
+  /** The id of the checkpoint or savepoint restored from, if any. */
+  readonly restoredCheckpointId: number | undefined
+}
+
+/**
  * The runtime side of an operator: it receives records, watermarks and end of input from the task,
  * and emits to its {@link Output}. User functions are wrapped in operators by the API layers.
  *
@@ -127,8 +140,24 @@ export interface OperatorSetup<OUT> {
 export interface StreamOperator<OUT> {
   /** Receives its context; called once, before `open`. */
   setup(setup: OperatorSetup<OUT>): void
+  /**
+   * Called after `setup` and before `open`, once the state stores hold what was restored (if the
+   * job started from a checkpoint): the place to read restored operator state into fields.
+   * Optional.
+   */
+  initializeState?(context: StateInitializationContext): void
   /** Prepares for processing (obtains state, opens user functions). */
   open(): void
+  /**
+   * The barrier of checkpoint `checkpointId` reached the operator: write what it holds in fields
+   * (buffers, in-flight requests) into its state stores, which the runtime snapshots right after.
+   * Runs on the subtask's thread between records. Optional.
+   */
+  snapshotState?(checkpointId: number): void
+  /** Checkpoint `checkpointId` is complete in storage. Optional. */
+  notifyCheckpointComplete?(checkpointId: number): void
+  /** Checkpoint `checkpointId` was aborted. Optional. */
+  notifyCheckpointAborted?(checkpointId: number): void
   /**
    * The combined watermark of the inputs advanced. The operator fires the event-time timers it
    * passes and forwards the watermark (or a held-back one) to its output.

@@ -107,6 +107,8 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
   private readonly mails: { action: () => void; description: string }[] = []
   private mailWaiter: (() => void) | undefined
   private suspended = false
+  private restored = false
+  private readonly restoredCheckpointId = 1
 
   protected constructor(
     /** The operator under test. */
@@ -156,6 +158,7 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     }
 
     if (snapshots.length > 0) this.restore(snapshots)
+    this.restored = snapshots.length > 0
 
     const config =
       options.config === undefined
@@ -202,10 +205,15 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     return this.processingTimeService.clock
   }
 
-  /** Opens the operator (and runs processing-time timers restored and already due). */
+  /**
+   * Initializes the operator's state (`initializeState`, told whether the harness was restored)
+   * and opens it, then runs processing-time timers restored and already due.
+   */
   open(): this {
     if (this.opened) throw new StateError(`The harness of ${this.info.operatorName} is open already.`)
     this.opened = true
+    const restored = this.restored
+    this.operator.initializeState?.({ isRestored: () => restored, restoredCheckpointId: restored ? this.restoredCheckpointId : undefined })
     this.operator.open()
     this.processingTimeService.fireDue()
     return this
@@ -309,8 +317,12 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     return out.sort((a, b) => a.timestamp - b.timestamp)
   }
 
-  /** Snapshots keyed state, timers and operator state, as a checkpoint would. */
-  snapshot(): OperatorSnapshot {
+  /**
+   * Snapshots keyed state, timers and operator state, as checkpoint `checkpointId` would: first
+   * the operator's `snapshotState(checkpointId)` hook, then the state stores.
+   */
+  snapshot(checkpointId = 1): OperatorSnapshot {
+    this.operator.snapshotState?.(checkpointId)
     return {
       formatVersion: 1,
       operatorName: this.info.operatorName,
@@ -322,6 +334,12 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
       timers: this.timeServiceManager?.snapshotState(),
       operatorState: this.operatorStateStore.snapshot(),
     }
+  }
+
+  /** Tells the operator that checkpoint `checkpointId` completed (`notifyCheckpointComplete`). */
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.operator.notifyCheckpointComplete?.(checkpointId)
+    if (this.mails.length > 0) this.runMail()
   }
 
   /** The number of mail actions posted and not run yet. */

@@ -19,6 +19,8 @@ export const CTRL_IDLE = 2
 export const CTRL_ACTIVE = 3
 /** The producer subtask has ended; nothing follows on this channel. */
 export const CTRL_END = 4
+/** A checkpoint barrier; `controlValue` is the checkpoint id. */
+export const CTRL_BARRIER = 5
 
 /** A batch being filled by a record writer. */
 export interface OpenBatch extends Batch {

@@ -37,6 +37,10 @@ export class InputGate {
   private head = 0
   private ended = 0
   private wake: (() => void) | undefined
+  private taken: Batch | undefined
+  /** Whether the batch last taken is still being processed (not acked or held yet). */
+  private inHand = false
+  private held: { channel: number; batch: Batch; credit: CreditReturn }[] | undefined
   /** The most batches that were waiting at once, a measure of how well flow control bounds queues. */
   maxBacklog = 0
 
@@ -75,6 +79,8 @@ export class InputGate {
   take(): Batch {
     const b = this.batches[this.head]!
     this.batches[this.head] = undefined as unknown as Batch
+    this.taken = b
+    this.inHand = true
     return b
   }
 
@@ -83,6 +89,7 @@ export class InputGate {
     const r = this.returns[this.head]!
     this.returns[this.head] = undefined as unknown as CreditReturn
     this.head++
+    this.inHand = false
     if (this.head > 1024 && this.head * 2 > this.batches.length) {
       this.channels.splice(0, this.head)
       this.batches.splice(0, this.head)
@@ -90,6 +97,32 @@ export class InputGate {
       this.head = 0
     }
     r.ack()
+  }
+
+  /**
+   * Sets the batch last taken aside without returning its credit (its channel is blocked while a
+   * checkpoint's barriers are aligned), and moves on. {@link InputGate.releaseHeld} puts it back.
+   */
+  holdTaken(): void {
+    const ch = this.channels[this.head]!
+    let h = this.held
+    if (h === undefined) this.held = h = []
+    h.push({ channel: ch, batch: this.taken!, credit: this.returns[this.head]! })
+    this.returns[this.head] = undefined as unknown as CreditReturn
+    this.head++
+    this.inHand = false
+  }
+
+  /** Puts every held batch back in front of the queue, in the order they arrived. */
+  releaseHeld(): void {
+    const h = this.held
+    if (h === undefined || h.length === 0) return
+    this.held = undefined
+    // behind the batch being processed, if any: it is acked (and skipped) when its processing ends
+    const at = this.inHand ? this.head + 1 : this.head
+    this.channels.splice(at, 0, ...h.map((e) => e.channel))
+    this.batches.splice(at, 0, ...h.map((e) => e.batch))
+    this.returns.splice(at, 0, ...h.map((e) => e.credit))
   }
 
   /** Marks a channel ended (its END control arrived). */

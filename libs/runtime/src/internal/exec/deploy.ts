@@ -92,7 +92,8 @@ export const deployTasks = (jg: JobGraph, factory: ChannelFactory, services: Tas
 
 /**
  * Runs tasks to their end. When one fails, the others are cancelled and, once they have stopped,
- * the failure is rethrown.
+ * the failure is rethrown. The tasks' state stays until {@link disposeTasks}: a task that
+ * finished before the others still answers checkpoints with its final state.
  */
 export const runAllTasks = async (tasks: readonly StreamTask[]): Promise<void> => {
   const runs = tasks.map((t) => t.run())
@@ -102,9 +103,18 @@ export const runAllTasks = async (tasks: readonly StreamTask[]): Promise<void> =
     for (const t of tasks) t.cancel()
     await Promise.allSettled(runs)
     throw e
+  } finally {
+    // state files still being written (and read out of the backends) finish first
+    await Promise.all(tasks.map((t) => t.quiesce()))
   }
 }
 
 /** The current metrics of all tasks, merged. */
 export const tasksMetrics = (tasks: readonly StreamTask[]): Record<string, number> =>
   Object.assign({}, ...tasks.map((t) => t.metricsSnapshot())) as Record<string, number>
+
+/** Releases the state of tasks that have stopped (after {@link runAllTasks}). */
+export const disposeTasks = async (tasks: readonly StreamTask[]): Promise<void> => {
+  await Promise.all(tasks.map((t) => t.quiesce()))
+  for (const t of tasks) t.dispose()
+}

@@ -2,7 +2,7 @@ import type { Key, KeySelector } from '../../core/key.js'
 import { keyGroupOf, subtaskForKeyGroup } from '../../core/key-groups.js'
 import { ConfigError } from '../../core/errors.js'
 import type { Partitioner } from '../../graph/partitioner.js'
-import { CTRL_ACTIVE, CTRL_END, CTRL_IDLE, CTRL_NONE, CTRL_WATERMARK, newBatch, type OpenBatch } from './batch.js'
+import { CTRL_ACTIVE, CTRL_BARRIER, CTRL_END, CTRL_IDLE, CTRL_NONE, CTRL_WATERMARK, newBatch, type OpenBatch } from './batch.js'
 import type { ChannelSender } from './channels.js'
 import type { RecordConsumer } from './chain.js'
 
@@ -106,6 +106,11 @@ export class RecordWriter implements RecordConsumer {
 
   status(idle: boolean): void {
     this.sendControlToAll(idle ? CTRL_IDLE : CTRL_ACTIVE, 0)
+  }
+
+  /** Sends what is buffered and the barrier of checkpoint `checkpointId` on every channel. */
+  barrier(checkpointId: number): void {
+    this.sendControlToAll(CTRL_BARRIER, checkpointId)
   }
 
   /** Sends every partly filled batch. */

@@ -1,4 +1,4 @@
-import { GraphError, InternalError } from '../../core/errors.js'
+import { GraphError, InternalError, StateError, describeError } from '../../core/errors.js'
 import { MAX_WATERMARK } from '../../core/element.js'
 import { keyGroupRangeForSubtask } from '../../core/key-groups.js'
 import type { JobGraph, JobVertex } from '../../graph/job-graph.js'
@@ -11,15 +11,36 @@ import type {
   TaskInfo,
   TwoInputStreamOperator,
 } from '../../operators/stream-operator.js'
-import type { SourceSplit } from '../../source/source.js'
+import type { SourceReader, SourceSplit } from '../../source/source.js'
+import type { CheckpointingMode } from '../../checkpoint/checkpointing-options.js'
+import { readStateFile, writeStateFile } from '../../checkpoint/storage/state-file.js'
+import type { HeapOperatorStateStore } from '../state/heap-operator-state-store.js'
+import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
+import { BarrierAligner } from './barrier-aligner.js'
+import {
+  END_OF_INPUT_CHECKPOINT_ID,
+  type AckedOperatorState,
+  type OperatorSubtaskState,
+  type TaskCheckpointAck,
+  type TaskControl,
+  type TaskFinalReport,
+  type TaskRestore,
+} from './checkpoint-messages.js'
 import type { Clock } from '../../time/clock.js'
-import { CTRL_ACTIVE, CTRL_END, CTRL_IDLE, CTRL_WATERMARK, type Batch } from './batch.js'
+import { CTRL_ACTIVE, CTRL_BARRIER, CTRL_END, CTRL_IDLE, CTRL_WATERMARK, type Batch } from './batch.js'
 import { ChainedInput, FanOutOutput, FirstInput, SecondInput, SingleOutput, makeOutput, wrapOperatorError, type OperatorIdentity, type RecordConsumer } from './chain.js'
 import type { InputGate } from './channels.js'
 import { createKeyedServices, createOperatorStateStore, createSourceOutput, createValve, type KeyedServices, type SourceOutputDriver, type WatermarkValve } from './services.js'
 import { InputSuspension, Mailbox, MailboxProcessingTimeService, OperatorMailboxExecutor, OperatorProcessingTimeService } from './mailbox.js'
 import type { RecordWriter } from './record-writer.js'
 import { SinkOperator } from './sink-operator.js'
+
+/** One operator's snapshot, its keyed state possibly still being read out. */
+interface PersistPart {
+  readonly nodeId: number
+  readonly state: OperatorSubtaskState
+  readonly keyed: Promise<KeyedStateSnapshot> | undefined
+}
 
 /** What a source reader's subtask receives from the enumerator. */
 export interface ReaderHandlers {
@@ -32,12 +53,22 @@ export interface CoordinatorLink {
   registerReader(vertexId: number, subtaskIndex: number, handlers: ReaderHandlers): void
   requestSplit(vertexId: number, subtaskIndex: number): void
   sinkMessage(nodeId: number, subtaskIndex: number, message: unknown): void
+  /** The task wrote its state for a checkpoint. */
+  acknowledgeCheckpoint(ack: TaskCheckpointAck): void
+  /** The task cannot take part in a checkpoint (`finished`: its source has ended). */
+  declineCheckpoint(checkpointId: number, vertexId: number, subtaskIndex: number, reason: string, finished: boolean): void
+  /** The task finished its input; its sinks' final committables. */
+  taskFinished(report: TaskFinalReport): void
 }
 
 /** What every task of a job shares. */
 export interface TaskServices {
   readonly clock: Clock
   readonly coordinator: CoordinatorLink
+  /** The checkpointing mode when the job checkpoints. */
+  readonly checkpointing?: { readonly mode: CheckpointingMode } | undefined
+  /** The checkpoint the tasks start from. */
+  readonly restore?: TaskRestore | undefined
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
@@ -71,6 +102,17 @@ export class StreamTask {
   private headInput0: RecordConsumer | undefined
   private headInput1: RecordConsumer | undefined
   private valve: WatermarkValve | undefined
+  private readonly stores: HeapOperatorStateStore[] = []
+  private readonly uids: string[] = []
+  private reader: SourceReader<unknown, SourceSplit> | undefined
+  private aligner: BarrierAligner | undefined
+  private readonly blocked: boolean[] = []
+  private readonly locations = new Map<number, { promise: Promise<string>; resolve: (dir: string) => void }>()
+  /** Source tasks: whether a checkpoint trigger can still inject a barrier. */
+  private acceptingTriggers = true
+  /** Source tasks: stop reading after the barrier of this checkpoint (stop-with-savepoint). */
+  private stopAfter = -1
+  private restoredCheckpointId: number | undefined
 
   constructor(
     private readonly jg: JobGraph,
@@ -103,6 +145,8 @@ export class StreamTask {
       const keyed =
         node.spec.kind === 'operator' && node.spec.keySelectors.some((k) => k !== undefined)
           ? createKeyedServices({
+              config: graph.config,
+              scope: `${graph.jobName}-${graph.uidOf(node)}-${subtaskIndex}`,
               operatorName: node.name,
               keyGroupRange: keyGroupRangeForSubtask(graph.maxParallelism, node.parallelism, subtaskIndex),
               maxParallelism: graph.maxParallelism,
@@ -145,6 +189,7 @@ export class StreamTask {
     // 3. setup
     vertex.nodes.forEach((node, i) => {
       const op = this.operators[i]
+      this.uids[i] = graph.uidOf(node)
       if (op === undefined) return
       const metrics = new MapMetricGroup(`${graph.jobName}.${node.name}.${subtaskIndex}`)
       this.metricGroups.push(metrics)
@@ -158,12 +203,14 @@ export class StreamTask {
         taskNameWithSubtask: `${node.name} (${subtaskIndex + 1}/${node.parallelism})`,
       }
       const keyed = this.keyed[i]
+      const store = createOperatorStateStore(node.name)
+      this.stores[i] = store
       op.setup({
         info,
         output: this.outputs[i]!,
         clock: services.clock,
         processingTimeService: this.operatorPts[i]!,
-        operatorStateStore: createOperatorStateStore(node.name),
+        operatorStateStore: store,
         keyedStateBackend: keyed?.backend,
         timeServiceManager: keyed?.timeServiceManager,
         keySelectors: node.spec.kind === 'operator' ? node.spec.keySelectors : [],
@@ -192,6 +239,25 @@ export class StreamTask {
         emitWatermark: (wm) => watermarkTarget.watermark(wm),
         emitWatermarkStatus: (idle) => watermarkTarget.status(idle),
       })
+      const cp = services.checkpointing
+      if (cp !== undefined) {
+        this.blocked.length = gate.numChannels
+        this.blocked.fill(false)
+        this.aligner = new BarrierAligner(
+          {
+            numChannels: gate.numChannels,
+            block: (ch) => {
+              this.blocked[ch] = true
+            },
+            unblockAll: () => {
+              this.blocked.fill(false)
+              gate.releaseHeld()
+            },
+          },
+          cp.mode,
+          (id) => this.performCheckpoint(id),
+        )
+      }
     }
   }
 
@@ -235,9 +301,18 @@ export class StreamTask {
   async run(): Promise<void> {
     let failed = false
     try {
+      const restoredSplits = this.services.restore === undefined ? undefined : await this.restoreState(this.services.restore)
+      if (this.cancelled) return
+      const restoredCheckpointId = this.restoredCheckpointId
+      const initContext = { isRestored: () => restoredCheckpointId !== undefined, restoredCheckpointId }
       for (let i = this.operators.length - 1; i >= 0; i--) {
         const op = this.operators[i]
         if (op === undefined) continue
+        try {
+          op.initializeState?.(initContext)
+        } catch (e) {
+          throw wrapOperatorError(e, this.identities[i]!, 'initializeState()')
+        }
         try {
           op.open()
         } catch (e) {
@@ -245,7 +320,7 @@ export class StreamTask {
         }
       }
       const head = this.vertex.nodes[0]!
-      if (head.spec.kind === 'source') await this.runSource(head)
+      if (head.spec.kind === 'source') await this.runSource(head, restoredSplits ?? [])
       else await this.runInputs(this.gate!)
       if (this.cancelled) return
       const batch = this.jg.streamGraph.config.get(RUNTIME_MODE_CONFIG_KEY) === 'BATCH'
@@ -276,6 +351,12 @@ export class StreamTask {
       }
       this.mailbox.close()
       for (const w of this.allWriters) w.end() // sends what is buffered, then the end of input
+      // acknowledgements of checkpoints taken before the end go out before the end is reported
+      while (this.persisting.size > 0) await Promise.all([...this.persisting])
+      const committables = this.takeCommittables(END_OF_INPUT_CHECKPOINT_ID, true)
+      this.finalCommittables = committables
+      this.services.coordinator.taskFinished({ vertexId: this.vertex.id, subtaskIndex: this.subtaskIndex, committables })
+      this.finished = true
     } catch (e) {
       failed = true
       throw e
@@ -284,6 +365,237 @@ export class StreamTask {
       // a failing close() fails the task, unless the task is already failing with another error
       if (closeError !== undefined && !failed) throw closeError
     }
+    // checkpoints started while the task finished, whose barrier it will never see
+    if (this.finished) for (const id of [...this.locations.keys()]) if (!this.performed.has(id)) this.snapshotFinished(id)
+  }
+
+  /** Waits until no state file of this task is being written any more. */
+  async quiesce(): Promise<void> {
+    while (this.persisting.size > 0) await Promise.allSettled([...this.persisting])
+  }
+
+  /**
+   * Releases the state backends. A task that finished keeps its state until the job ends, since
+   * checkpoints taken after it finished hold its final state.
+   */
+  dispose(): void {
+    for (const k of this.keyed) k?.backend.dispose()
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /** A message of the job's coordinator about checkpoints; called on the task's thread. */
+  onControl(m: TaskControl): void {
+    switch (m.type) {
+      case 'checkpoint':
+        this.location(m.checkpointId).resolve(m.directory)
+        if (this.finished) this.snapshotFinished(m.checkpointId)
+        else if (this.vertex.nodes[0]!.spec.kind === 'source') this.triggerCheckpoint(m.checkpointId, m.stop)
+        break
+      case 'complete':
+      case 'aborted': {
+        const id = m.checkpointId
+        for (const k of this.locations.keys()) if (k <= id) this.locations.delete(k)
+        const complete = m.type === 'complete'
+        this.mailbox.put(() => {
+          this.operators.forEach((op, i) => {
+            try {
+              if (complete) op?.notifyCheckpointComplete?.(id)
+              else op?.notifyCheckpointAborted?.(id)
+            } catch (e) {
+              throw wrapOperatorError(e, this.identities[i]!, `the notification that checkpoint ${id} ${complete ? 'completed' : 'was aborted'}`)
+            }
+          })
+        })
+        break
+      }
+    }
+  }
+
+  private location(id: number): { promise: Promise<string>; resolve: (dir: string) => void } {
+    let l = this.locations.get(id)
+    if (l === undefined) {
+      let resolve!: (dir: string) => void
+      const promise = new Promise<string>((r) => (resolve = r))
+      l = { promise, resolve }
+      this.locations.set(id, l)
+    }
+    return l
+  }
+
+  /**
+   * A source task injects the barrier of checkpoint `id` between two polls of its reader. Once its
+   * input has ended, it snapshots its final state when it has finished instead.
+   */
+  private triggerCheckpoint(id: number, stop: boolean): void {
+    if (!this.acceptingTriggers || this.cancelled) return
+    this.mailbox.put(() => {
+      if (!this.acceptingTriggers) return
+      this.performCheckpoint(id)
+      if (stop) this.stopAfter = id
+    })
+  }
+
+  /** The task has finished: its final state (and its sinks' last committables) go into checkpoint `id`. */
+  private snapshotFinished(id: number): void {
+    if (this.performed.has(id) || this.cancelled) return
+    this.performed.add(id)
+    const parts = this.snapshotOperators(id, false)
+    const committables = this.finalCommittables
+    this.startPersist(id, parts, committables, false)
+  }
+
+  private finished = false
+  private finalCommittables: { uid: string; items: unknown[] }[] = []
+  /** Checkpoints this task has snapshotted. */
+  private readonly performed = new Set<number>()
+
+  /** Committables the sinks of the chain prepared (and those of declined checkpoints, not sent yet). */
+  private takeCommittables(checkpointId: number, final: boolean): { uid: string; items: unknown[] }[] {
+    const out: { uid: string; items: unknown[] }[] = []
+    this.operators.forEach((op, i) => {
+      if (!(op instanceof SinkOperator) || !op.twoPhase) return
+      const items = [...(this.unsent.get(i) ?? []), ...(final ? op.takeFinalCommittables() : op.takePrepared())]
+      this.unsent.delete(i)
+      if (items.length > 0 || final) out.push({ uid: this.uids[i]!, items })
+    })
+    void checkpointId
+    return out
+  }
+
+  /** Committables of checkpoints this task declined, by chain position: they go with the next one. */
+  private readonly unsent = new Map<number, unknown[]>()
+
+  /**
+   * Takes checkpoint `id` at this task: sends the barrier on, snapshots every operator of the
+   * chain (synchronously: the state at this point between two records), then writes the state
+   * files and acknowledges in the background while processing goes on.
+   */
+  private performCheckpoint(id: number): void {
+    this.performed.add(id)
+    for (const w of this.allWriters) w.barrier(id)
+    const parts = this.snapshotOperators(id, true)
+    this.startPersist(id, parts, this.takeCommittables(id, false), true)
+  }
+
+  /** Snapshots every operator of the chain now; `hooks`: call their snapshotState first (not once they are closed). */
+  private snapshotOperators(id: number, hooks: boolean): PersistPart[] {
+    const graph = this.jg.streamGraph
+    const now = this.services.clock.now()
+    const parts: PersistPart[] = []
+    this.vertex.nodes.forEach((node, i) => {
+      const op = this.operators[i]
+      if (hooks && op?.snapshotState !== undefined) {
+        try {
+          op.snapshotState(id)
+        } catch (e) {
+          throw wrapOperatorError(e, this.identities[i]!, `checkpoint ${id} (snapshotState)`)
+        }
+      }
+      const keyed = this.keyed[i]
+      let keyedSnapshot: Promise<KeyedStateSnapshot> | undefined
+      try {
+        keyedSnapshot = keyed === undefined ? undefined : keyed.backend.snapshotAsync !== undefined ? keyed.backend.snapshotAsync() : Promise.resolve(keyed.backend.snapshot())
+      } catch (e) {
+        throw wrapOperatorError(e, this.identities[i]!, `checkpoint ${id} (keyed state snapshot)`)
+      }
+      const store = this.stores[i]
+      parts.push({
+        nodeId: node.id,
+        keyed: keyedSnapshot,
+        state: {
+          formatVersion: 1,
+          uid: this.uids[i]!,
+          operatorName: node.name,
+          subtaskIndex: this.subtaskIndex,
+          parallelism: node.parallelism,
+          maxParallelism: graph.maxParallelism,
+          checkpointId: id,
+          processingTime: now,
+          keyedState: undefined,
+          timers: keyed?.timeServiceManager.snapshotState(),
+          operatorState: store === undefined ? { formatVersion: 1, operatorName: node.name, listStates: [], broadcastStates: [] } : store.snapshot(),
+          ...(node.spec.kind === 'source' ? { sourceSplits: hooks && this.reader !== undefined ? this.reader.snapshotState(id) : [] } : {}),
+        },
+      })
+    })
+    return parts
+  }
+
+  /** Writes the state files in the background and acknowledges; on failure, declines (keeping the committables for the next checkpoint). */
+  private startPersist(id: number, parts: readonly PersistPart[], committables: TaskCheckpointAck['committables'], keepOnFailure: boolean): void {
+    const persisting = this.persist(id, parts, committables).catch((e: unknown) => {
+      // the committables go with the next checkpoint, so no output is lost
+      if (keepOnFailure)
+        for (const c of committables) {
+          const i = this.uids.indexOf(c.uid)
+          this.unsent.set(i, [...c.items, ...(this.unsent.get(i) ?? [])])
+        }
+      this.services.coordinator.declineCheckpoint(id, this.vertex.id, this.subtaskIndex, `task ${this.name} could not write its state: ${describeError(e)}`, false)
+    })
+    this.persisting.add(persisting)
+    void persisting.finally(() => this.persisting.delete(persisting))
+  }
+
+  /** State files being written in the background. */
+  private readonly persisting = new Set<Promise<void>>()
+
+  private async persist(
+    id: number,
+    parts: readonly PersistPart[],
+    committables: TaskCheckpointAck['committables'],
+  ): Promise<void> {
+    const dir = await this.location(id).promise
+    const operators: AckedOperatorState[] = []
+    for (const p of parts) {
+      const keyedState = p.keyed === undefined ? undefined : await p.keyed
+      const state = keyedState === undefined ? p.state : { ...p.state, keyedState }
+      const handle = await writeStateFile(dir, `op-${p.nodeId}-${this.subtaskIndex}.state`, state)
+      operators.push({ uid: p.state.uid, name: p.state.operatorName, parallelism: p.state.parallelism, state: handle })
+    }
+    if (this.cancelled) return
+    this.services.coordinator.acknowledgeCheckpoint({ checkpointId: id, vertexId: this.vertex.id, subtaskIndex: this.subtaskIndex, operators, committables })
+  }
+
+  /**
+   * Loads this task's state from a checkpoint: keyed state and timers of its key groups, its
+   * share of operator state and, for a source, its share of the readers' splits. Every subtask
+   * of the old run is read, so a different parallelism redistributes the state.
+   */
+  private async restoreState(r: TaskRestore): Promise<SourceSplit[]> {
+    this.restoredCheckpointId = r.metadata.checkpointId
+    const splits: SourceSplit[] = []
+    for (let i = 0; i < this.vertex.nodes.length; i++) {
+      const node = this.vertex.nodes[i]!
+      const m = r.metadata.operators.find((o) => o.uid === this.uids[i])
+      if (m === undefined) continue
+      const states: OperatorSubtaskState[] = []
+      for (const st of [...m.subtasks].sort((a, b) => a.subtaskIndex - b.subtaskIndex))
+        if (st.state !== undefined) states.push((await readStateFile(r.path, st.state)) as OperatorSubtaskState)
+      if (this.cancelled) return []
+      if (node.spec.kind === 'source') {
+        const all = states.flatMap((s) => s.sourceSplits ?? [])
+        all.forEach((split, j) => {
+          if (j % node.parallelism === this.subtaskIndex) splits.push(split)
+        })
+      }
+      const keyedStates = states.flatMap((s) => (s.keyedState === undefined ? [] : [s.keyedState]))
+      const keyed = this.keyed[i]
+      if (keyedStates.length > 0 || states.some((s) => s.timers !== undefined && s.timers.keyGroups.length > 0)) {
+        if (keyed === undefined)
+          throw new StateError(
+            `Operator '${node.name}' (uid '${this.uids[i]}') has keyed state in checkpoint ${r.metadata.checkpointId} but is not keyed now; give the keyed operator of the old job this uid, or a new uid to this one.`,
+          )
+        keyed.backend.restore(keyedStates)
+        for (const s of states) if (s.timers !== undefined) keyed.timeServiceManager.restoreState(s.timers)
+      }
+      this.stores[i]?.restore(
+        states.map((s) => s.operatorState),
+        this.subtaskIndex,
+        node.parallelism,
+      )
+    }
+    return splits
   }
 
   /** Closes everything; returns the first error an operator's close() threw, if any. */
@@ -298,7 +610,6 @@ export class StreamTask {
         first ??= wrapOperatorError(e, this.identities[i]!, 'close()')
       }
     })
-    for (const k of this.keyed) k?.backend.dispose()
     for (const w of this.allWriters) w.close()
     return first
   }
@@ -363,8 +674,7 @@ export class StreamTask {
         }
         const ch = gate.nextChannel()
         const batch = gate.take()
-        this.processBatch(gate, ch, batch)
-        gate.ackTaken()
+        if (this.processBatch(gate, ch, batch)) gate.ackTaken()
         const now = Date.now()
         if (now - lastFlush >= bufferTimeout) {
           this.flushOutputs()
@@ -385,7 +695,13 @@ export class StreamTask {
     }
   }
 
-  private processBatch(gate: InputGate, channel: number, batch: Batch): void {
+  /** Processes a batch; false when it was held back (its channel is blocked by an alignment). */
+  private processBatch(gate: InputGate, channel: number, batch: Batch): boolean {
+    if (this.blocked.length > 0 && this.blocked[channel] === true) {
+      // this channel's barrier arrived: its records wait until the other channels' barriers do
+      gate.holdTaken()
+      return false
+    }
     const values = batch.values
     const timestamps = batch.timestamps
     const n = values.length
@@ -409,11 +725,18 @@ export class StreamTask {
         this.valve!.inputWatermarkStatus(false, channel)
         this.valve!.inputWatermark(MAX_WATERMARK, channel)
         gate.channelEnded()
+        this.aligner?.onChannelEnded(channel)
+        break
+      case CTRL_BARRIER:
+        if (this.aligner === undefined)
+          throw new InternalError(`Task ${this.name} received a checkpoint barrier but the job does not checkpoint.`)
+        this.aligner.onBarrier(channel, batch.controlValue)
         break
     }
+    return true
   }
 
-  private async runSource(node: StreamNode): Promise<void> {
+  private async runSource(node: StreamNode, restoredSplits: readonly SourceSplit[]): Promise<void> {
     if (node.spec.kind !== 'source') throw new InternalError('runSource on a non-source node')
     const coordinator = this.services.coordinator
     const graph = this.jg.streamGraph
@@ -423,6 +746,8 @@ export class StreamTask {
       clock: this.services.clock,
       sendSplitRequest: () => coordinator.requestSplit(this.vertex.id, this.subtaskIndex),
     })
+    this.reader = reader
+    if (restoredSplits.length > 0) reader.addSplits(restoredSplits)
     const out: SourceOutputDriver = createSourceOutput(node.spec.watermarkStrategy, this.outputs[0]!, this.services.clock)
     coordinator.registerReader(this.vertex.id, this.subtaskIndex, {
       addSplits: (splits) => this.mailbox.put(() => reader.addSplits(splits)),
@@ -446,6 +771,12 @@ export class StreamTask {
       for (;;) {
         if (this.cancelled) return
         if (this.mailbox.hasMail()) this.mailbox.drain()
+        if (this.stopAfter >= 0) {
+          // stop-with-savepoint: the barrier is out, read nothing more; the job cancels this task
+          this.flushOutputs()
+          await this.waitForWake()
+          continue
+        }
         if (this.suspension.suspended > 0) {
           this.flushOutputs()
           await this.waitForWake()
@@ -488,6 +819,8 @@ export class StreamTask {
       }
       periodic?.cancel()
       if (this.mailbox.hasMail()) this.mailbox.drain()
+      // from here on a checkpoint cannot put a barrier before this source's end of input
+      this.acceptingTriggers = false
       out.endInput()
     } finally {
       periodic?.cancel()

@@ -5,7 +5,8 @@ import { buildJobGraph } from '../../graph/job-graph.js'
 import { lookupJob } from '../../execution/job-definition.js'
 import { SystemClock } from '../../time/clock.js'
 import { RemoteChannelReceiver, RemoteChannelSender } from './channels.js'
-import { deployTasks, runAllTasks, tasksMetrics, type ChannelSlot } from './deploy.js'
+import { loadStateBackend } from './services.js'
+import { deployTasks, disposeTasks, runAllTasks, tasksMetrics, type ChannelSlot } from './deploy.js'
 import type { CoordinatorLink, ReaderHandlers } from './task.js'
 import { serializeError, type FromWorker, type ToWorker, type WorkerInit } from './worker-protocol.js'
 import { InternalError } from '../../core/errors.js'
@@ -19,6 +20,7 @@ const main = async (): Promise<void> => {
   const def = lookupJob(init.moduleUrl, init.jobName)
   const graph = def.build(init.params)
   const jg = buildJobGraph(graph)
+  await loadStateBackend(graph.config)
   const readers = new Map<string, ReaderHandlers>()
   const coordinator: CoordinatorLink = {
     registerReader: (vertexId, subtask, handlers) => {
@@ -27,6 +29,9 @@ const main = async (): Promise<void> => {
     },
     requestSplit: (vertexId, subtask) => send({ type: 'requestSplit', vertexId, subtask }),
     sinkMessage: (nodeId, subtask, message) => send({ type: 'sink', nodeId, subtask, message }),
+    acknowledgeCheckpoint: (ack) => send({ type: 'ack', ack }),
+    declineCheckpoint: (checkpointId, vertexId, subtask, reason, finished) => send({ type: 'decline', checkpointId, vertexId, subtask, reason, finished }),
+    taskFinished: (report) => send({ type: 'taskFinished', report }),
   }
   const portOf = (slot: ChannelSlot, side: 'out' | 'in') => {
     const p = init.ports[`${slot.edge.id}:${slot.producer}:${slot.consumer}:${side}`]
@@ -40,7 +45,7 @@ const main = async (): Promise<void> => {
       remoteSender: (slot) => new RemoteChannelSender(portOf(slot, 'out'), graph.channelCredits),
       remoteReceiver: (slot, gate) => void new RemoteChannelReceiver(portOf(slot, 'in'), gate, slot.channelIndex),
     },
-    { clock: SystemClock, coordinator },
+    { clock: SystemClock, coordinator, checkpointing: init.checkpointing, restore: init.restore },
   )
   let canceled = false
   port.on('message', (m: ToWorker) => {
@@ -51,9 +56,16 @@ const main = async (): Promise<void> => {
       case 'noMoreSplits':
         readers.get(`${m.vertexId}:${m.subtask}`)?.noMoreSplits()
         break
+      case 'control':
+        for (const t of tasks) t.onControl(m.control)
+        break
       case 'cancel':
         canceled = true
         for (const t of tasks) t.cancel()
+        break
+      case 'shutdown':
+        // the job has ended (every slot finished, or it failed): release the state, then end the thread
+        void disposeTasks(tasks).finally(() => process.exit(0))
         break
     }
   })
@@ -64,6 +76,7 @@ const main = async (): Promise<void> => {
   } finally {
     clearInterval(reporter)
   }
+  // finished tasks keep their state: checkpoints of the slots still running need it, until 'shutdown'
   send({ type: 'finished', metrics: metrics(), canceled })
 }
 

@@ -1,6 +1,8 @@
 import type { MessagePort } from 'node:worker_threads'
 import { UserFunctionError } from '../../core/errors.js'
 import type { SourceSplit } from '../../source/source.js'
+import type { CheckpointingMode } from '../../checkpoint/checkpointing-options.js'
+import type { TaskCheckpointAck, TaskControl, TaskFinalReport, TaskRestore } from './checkpoint-messages.js'
 
 /** What a worker thread is started with. */
 export interface WorkerInit {
@@ -10,6 +12,8 @@ export interface WorkerInit {
   readonly params: unknown
   readonly slot: number
   readonly ports: Record<string, MessagePort>
+  readonly checkpointing: { readonly mode: CheckpointingMode } | undefined
+  readonly restore: TaskRestore | undefined
 }
 
 /** Messages from the main thread to a worker. */
@@ -17,12 +21,18 @@ export type ToWorker =
   | { readonly type: 'addSplits'; readonly vertexId: number; readonly subtask: number; readonly splits: readonly SourceSplit[] }
   | { readonly type: 'noMoreSplits'; readonly vertexId: number; readonly subtask: number }
   | { readonly type: 'cancel' }
+  | { readonly type: 'control'; readonly control: TaskControl }
+  /** The job has ended: release the state and end the thread. */
+  | { readonly type: 'shutdown' }
 
 /** Messages from a worker to the main thread. */
 export type FromWorker =
   | { readonly type: 'registerReader'; readonly vertexId: number; readonly subtask: number }
   | { readonly type: 'requestSplit'; readonly vertexId: number; readonly subtask: number }
   | { readonly type: 'sink'; readonly nodeId: number; readonly subtask: number; readonly message: unknown }
+  | { readonly type: 'ack'; readonly ack: TaskCheckpointAck }
+  | { readonly type: 'decline'; readonly checkpointId: number; readonly vertexId: number; readonly subtask: number; readonly reason: string; readonly finished: boolean }
+  | { readonly type: 'taskFinished'; readonly report: TaskFinalReport }
   | { readonly type: 'metrics'; readonly metrics: Record<string, number> }
   | { readonly type: 'finished'; readonly metrics: Record<string, number>; readonly canceled: boolean }
   | { readonly type: 'failed'; readonly error: SerializedError }
