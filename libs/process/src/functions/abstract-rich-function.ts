@@ -6,11 +6,11 @@ import type { RuntimeContext } from './runtime-context.js'
  * after the last.
  *
  * @remarks
- * Each parallel subtask runs its own copy of the function (see {@link cloneFunction}), a shallow
- * copy: fields assigned in `open` are per subtask, while objects created in the constructor or in
- * field initializers are shared by the copies. Create mutable per-subtask things (buffers,
- * caches, counters) in `open`. Obtain keyed state in `open` and keep it in fields; the state
- * objects are scoped to the key being processed.
+ * Each parallel subtask runs its own copy of the function (see {@link cloneFunction}): plain data
+ * in its fields (arrays, plain objects, maps, sets) is copied deeply, so a buffer made in a field
+ * initializer is per subtask; class instances (clients, pools) are shared by the copies, so
+ * create those in `open`. Obtain keyed state in `open` and keep it in fields; the state objects
+ * are scoped to the key being processed.
  *
  * Use TypeScript `private` fields, not JavaScript `#private` ones: a function is copied per
  * subtask by copying its own properties, which `#private` fields are not.

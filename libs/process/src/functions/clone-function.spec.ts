@@ -32,7 +32,7 @@ class Counter extends ProcessFunction<string, number> {
 }
 
 describe('cloneFunction', () => {
-  it('copies own properties shallowly and keeps the prototype', () => {
+  it('keeps the prototype and copies own properties; plain data deeply, so each subtask has its own', () => {
     const config = { step: 2 }
     const fn = new Counter(config)
     fn.count = 5
@@ -40,10 +40,60 @@ describe('cloneFunction', () => {
     expect(copy).not.toBe(fn)
     expect(copy).toBeInstanceOf(Counter)
     expect(copy.count).toBe(5)
-    expect(copy.config).toBe(config)
+    expect(copy.config).toEqual(config)
+    expect(copy.config).not.toBe(config)
     copy.processElement()
     expect(copy.count).toBe(7)
     expect(fn.count).toBe(5)
+  })
+
+  it('gives every copy its own buffers, maps and sets (field initializers), keeping shared references and cycles', () => {
+    class Buffering extends ProcessFunction<number, number[]> {
+      buffer: number[] = []
+      byKey = new Map<string, { n: number }>([['a', { n: 1 }]])
+      seen = new Set([1])
+      node: { self?: unknown; list: number[] } = { list: [] }
+      alias = this.buffer
+      override processElement(v: number): void {
+        this.buffer.push(v)
+      }
+    }
+    const fn = new Buffering()
+    fn.node.self = fn.node
+    const a = cloneFunction(fn)
+    const b = cloneFunction(fn)
+    a.processElement(1)
+    a.byKey.get('a')!.n++
+    a.seen.add(2)
+    expect(b.buffer).toEqual([])
+    expect(fn.buffer).toEqual([])
+    expect(b.byKey.get('a')!.n).toBe(1)
+    expect([...b.seen]).toEqual([1])
+    expect(a.alias).toBe(a.buffer) // a shared reference stays shared within the copy
+    expect(a.node.self).toBe(a.node) // cycles are kept
+  })
+
+  it('shares class instances and functions by reference (resources are made per subtask in open)', () => {
+    class Client {
+      calls = 0
+      call(): void {
+        this.calls++
+      }
+    }
+    class UsesClient extends ProcessFunction<number, number> {
+      constructor(
+        readonly client: Client,
+        readonly format: (n: number) => string,
+      ) {
+        super()
+      }
+      override processElement(): void {}
+    }
+    const client = new Client()
+    const format = (n: number): string => `${n}`
+    const copy = cloneFunction(new UsesClient(client, format))
+    expect(copy.client).toBe(client)
+    expect(copy.format).toBe(format)
   })
 })
 

@@ -45,6 +45,11 @@ export abstract class AbstractUdfProcessOperator<O, F extends AbstractRichFuncti
     this.collector = new TimestampedCollector(setup.output)
   }
 
+  /** The user function, whose `CheckpointedFunction` / `CheckpointListener` hooks run with checkpoints. */
+  protected override checkpointedFunction(): unknown {
+    return this.userFunction
+  }
+
   override open(): void {
     super.open()
     this.openOperator(this.ctx)
