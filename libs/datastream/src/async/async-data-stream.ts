@@ -27,6 +27,9 @@ const DEFAULT_CAPACITY = 100
  *   {@link AsyncTimeoutError} naming the operator, subtask, timeout and input. `0` disables it.
  * - **End of input.** The job does not end before every call has completed and its results are
  *   emitted.
+ * - **Checkpoints.** Records whose results were not emitted yet are part of the checkpoint; after
+ *   a restore their calls are made again, in order, before new input (see
+ *   {@link AsyncWaitOperator}), so each result reaches the output once.
  * - **Failures.** A call completed exceptionally (or a rejected lookup) fails the job with a
  *   `UserFunctionError` naming the operator, subtask and input; the `...WithRetry` variants first
  *   call again as an {@link AsyncRetryStrategy} says.

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { ConfigError, MAX_WATERMARK, StateError, UserFunctionError } from '@strom/runtime'
-import { OneInputStreamOperatorTestHarness } from '@strom/runtime/testing'
+import type { CheckpointedFunction, FunctionInitializationContext, FunctionSnapshotContext } from '@strom/runtime'
+import { KeyedOneInputStreamOperatorTestHarness, OneInputStreamOperatorTestHarness } from '@strom/runtime/testing'
+import type { OperatorHarnessOptions, OperatorSnapshot } from '@strom/runtime/testing'
 import type { RuntimeContext } from '@strom/process'
 import type { AsyncFunction, ResultFuture } from './async-function.js'
 import { RichAsyncFunction } from './async-function.js'
@@ -482,5 +484,302 @@ describe('AsyncWaitOperator', () => {
     fn.completeInput(1, [1])
     expect(h.numPendingMail()).toBe(0)
     expect(h.processingTimeService.numScheduled()).toBe(0)
+  })
+
+  describe('checkpoints', () => {
+    /** A harness restored from `from` (or fresh), opened: opening re-issues the restored records. */
+    const restored = <O>(fn: AsyncFunction<number, O>, outputMode: AsyncOutputMode, from: OperatorSnapshot | OperatorSnapshot[], capacity = 10, options: OperatorHarnessOptions = {}) =>
+      new OneInputStreamOperatorTestHarness<number, O>(new AsyncWaitOperator(fn, { outputMode, capacity, timeoutMs: 0 }), {
+        operatorName: 'lookup',
+        ...options,
+        restoreFrom: from,
+      }).open()
+
+    /** Records as `value@timestamp` and watermarks as `W<n>`, in output order. */
+    const timeline = (h: OneInputStreamOperatorTestHarness<number, unknown>) =>
+      h.getOutput().map((e) => (e.kind === 'record' ? `${String(e.value)}@${e.timestamp}` : e.kind === 'watermark' ? `W${e.watermark}` : e.kind))
+
+    /** What the operator wrote into its list state: the queue, as a restore reads it. */
+    const queueOf = (snap: OperatorSnapshot) => snap.operatorState.listStates.find((l) => l.name === 'strom.async-wait-queue')
+
+    it('ordered: records in flight at the snapshot are called again after a restore, and emitted once, in order', () => {
+      const fn = new ManualCalls<string>()
+      const h = harness(fn, 'ordered')
+      for (let i = 1; i <= 5; i++) h.processElement(i, i * 10)
+      const snap = h.snapshot()
+      expect(queueOf(snap)?.mode).toBe('split')
+      // the calls go on after the snapshot; what is emitted now belongs to the next checkpoint,
+      // which this run never completes
+      fn.completeInput(1, ['1 (lost run)'])
+      h.runMail()
+      h.close()
+
+      const fn2 = new ManualCalls<string>()
+      const h2 = restored(fn2, 'ordered', snap)
+      expect(fn2.calls.map((c) => c.input)).toEqual([1, 2, 3, 4, 5]) // re-issued in order, at open
+      expect(h2.hasPendingWork()).toBe(true)
+      h2.processElement(6, 60) // new input comes after them
+      for (const i of [5, 3, 6, 1, 4, 2]) fn2.completeInput(i, [`r${i}`])
+      h2.runMail()
+      expect(h2.extractOutputRecords()).toEqual([1, 2, 3, 4, 5, 6].map((i) => ({ value: `r${i}`, timestamp: i * 10 })))
+      expect(fn2.started).toBe(6)
+      expect(h2.hasPendingWork()).toBe(false)
+    })
+
+    it('unordered: every record in flight is called again after a restore, each result emitted once', () => {
+      const fn = new ManualCalls<number>()
+      const h = harness(fn, 'unordered')
+      h.processElements([1, 2, 3, 4, 5, 6])
+      fn.completeInput(2, [2]) // emitted before the snapshot: not in it
+      fn.completeInput(5, [5])
+      h.runMail()
+      expect(h.extractOutputValues()).toEqual([2, 5])
+      const snap = h.snapshot()
+      h.close()
+
+      const fn2 = new ManualCalls<number>()
+      const h2 = restored(fn2, 'unordered', snap)
+      expect(fn2.calls.map((c) => c.input)).toEqual([1, 3, 4, 6])
+      for (const i of [6, 1, 4, 3]) {
+        fn2.completeInput(i, [i])
+        h2.runMail()
+      }
+      expect(h2.extractOutputValues()).toEqual([6, 1, 4, 3]) // completion order
+      expect([...h.extractOutputValues(), ...h2.extractOutputValues()].sort()).toEqual([1, 2, 3, 4, 5, 6])
+    })
+
+    it('stores records completed but not emitted (behind a pending head), and calls them again', () => {
+      const fn = new ManualCalls<string>()
+      const h = harness(fn, 'ordered')
+      h.processElements([1, 2, 3, 4])
+      fn.completeInput(2, ['two'])
+      fn.completeInput(4, ['four'])
+      h.runMail()
+      expect(h.extractOutputValues()).toEqual([]) // 1 holds them back
+      const snap = h.snapshot()
+      expect(queueOf(snap)?.elements).toEqual([1, 2, 3, 4].map((value) => ({ kind: 'record', value, timestamp: Number.NaN, subtask: 0 })))
+
+      const fn2 = new ManualCalls<string>()
+      const h2 = restored(fn2, 'ordered', snap)
+      expect(fn2.calls.map((c) => c.input)).toEqual([1, 2, 3, 4])
+      for (const i of [4, 3, 2, 1]) fn2.completeInput(i, [`#${i}`])
+      h2.runMail()
+      expect(h2.extractOutputValues()).toEqual(['#1', '#2', '#3', '#4'])
+
+      // unordered: a result of a later segment waiting for the watermark is stored too
+      const u = new ManualCalls<number>()
+      const hu = harness(u, 'unordered')
+      hu.processElement(1, 1)
+      hu.processWatermark(5)
+      hu.processElement(7, 7)
+      u.completeInput(7, [7])
+      hu.runMail()
+      expect(hu.extractOutputValues()).toEqual([])
+      const su = hu.snapshot()
+      const u2 = new ManualCalls<number>()
+      const hu2 = restored(u2, 'unordered', su)
+      expect(u2.calls.map((c) => c.input)).toEqual([1, 7])
+      u2.completeInput(7, [7])
+      hu2.runMail()
+      expect(timeline(hu2)).toEqual([]) // still behind W5, which is behind 1
+      u2.completeInput(1, [1])
+      hu2.runMail()
+      expect(timeline(hu2)).toEqual(['1@1', 'W5', '7@7'])
+    })
+
+    it('stores the records buffered while full, and the watermarks between records in place', () => {
+      const fn = new ManualCalls<number>()
+      const h = harness(fn, 'ordered', 2)
+      h.processElement(1, 1)
+      h.processWatermark(2)
+      h.processElement(3, 3)
+      h.processElement(4, 4) // buffered: the queue is full
+      h.processWatermark(5)
+      h.processElement(6, 6)
+      expect(fn.started).toBe(2)
+      const snap = h.snapshot()
+      expect(queueOf(snap)?.elements.map((x) => ((x as { kind: string }).kind === 'record' ? (x as { value: number }).value : `W${(x as { watermark: number }).watermark}`))).toEqual([
+        1, 'W2', 3, 4, 'W5', 6,
+      ])
+      // the buffer is intact after the snapshot: the run goes on as before
+      fn.completeInput(1, [1])
+      fn.completeInput(3, [3])
+      h.runMail()
+      fn.completeInput(4, [4])
+      fn.completeInput(6, [6])
+      h.runMail()
+      expect(timeline(h)).toEqual(['1@1', 'W2', '3@3', '4@4', 'W5', '6@6'])
+
+      const fn2 = new ManualCalls<number>()
+      const h2 = restored(fn2, 'ordered', snap, 2)
+      h2.processWatermark(4) // behind the replayed watermark 5: dropped, the output never goes back
+      for (const i of [1, 3, 4, 6]) {
+        fn2.completeInput(i, [i])
+        h2.runMail()
+      }
+      h2.processWatermark(5)
+      h2.processWatermark(9)
+      expect(timeline(h2)).toEqual(['1@1', 'W2', '3@3', '4@4', 'W5', '6@6', 'W9'])
+    })
+
+    it('accepts more restored records than its capacity: they wait, with the input suspended, until there is room', () => {
+      const fn = new ManualCalls<number>()
+      const h = harness(fn, 'ordered', 10)
+      h.processElements([1, 2, 3, 4, 5, 6])
+      const snap = h.snapshot()
+
+      const fn2 = new ManualCalls<number>()
+      const h2 = restored(fn2, 'ordered', snap, 2)
+      expect(fn2.calls.map((c) => c.input)).toEqual([1, 2])
+      expect(h2.isInputSuspended()).toBe(true)
+      expect(h2.metrics.snapshot()).toMatchObject({ 'test-job.lookup.0.asyncQueueSize': 2, 'test-job.lookup.0.asyncBufferedRecords': 4 })
+      // a record that arrives anyway (the rest of a batch) waits behind the restored ones
+      h2.processElement(7)
+      while (fn2.calls.length > 0) {
+        fn2.complete(0, [fn2.calls[0]!.input])
+        h2.runMail()
+      }
+      expect(h2.extractOutputValues()).toEqual([1, 2, 3, 4, 5, 6, 7])
+      expect(fn2.maxInFlight).toBe(2)
+      expect(h2.isInputSuspended()).toBe(false)
+    })
+
+    it('rescales: the queues of 2 subtasks restore into 1 (every record, watermarks dropped), and 1 into 2', () => {
+      const snaps = [0, 1].map((subtaskIndex) => {
+        const fn = new ManualCalls<number>()
+        const h = new OneInputStreamOperatorTestHarness<number, number>(new AsyncWaitOperator(fn, { outputMode: 'ordered', capacity: 3, timeoutMs: 0 }), {
+          operatorName: 'lookup',
+          parallelism: 2,
+          subtaskIndex,
+        }).open()
+        const base = subtaskIndex * 100
+        h.processElement(base + 1, 1)
+        h.processWatermark(10)
+        h.processElements([base + 2, base + 3, base + 4], 20) // 4 is buffered
+        return h.snapshot()
+      })
+      const fn = new ManualCalls<number>()
+      const merged = restored(fn, 'ordered', snaps)
+      expect(fn.calls.map((c) => c.input)).toEqual([1, 2, 3, 4, 101, 102, 103, 104])
+      while (fn.calls.length > 0) fn.complete(fn.calls.length - 1, [fn.calls.at(-1)!.input])
+      merged.runMail()
+      // the watermark 10 of subtask 0 would have made 101 late: no restored watermark is replayed
+      expect(timeline(merged)).toEqual(['1@1', '2@20', '3@20', '4@20', '101@1', '102@20', '103@20', '104@20'])
+      merged.processWatermark(10) // upstream's watermarks pass as usual
+      expect(merged.getWatermarks()).toEqual([10])
+
+      // 1 -> 2: list state is dealt out round-robin ([1, W10, 2, 3, 4]: 1, 2, 4 and W10, 3); each
+      // subtask replays its share in order, watermarks included (they all come from one subtask)
+      const out: string[] = []
+      for (const subtaskIndex of [0, 1]) {
+        const f = new ManualCalls<number>()
+        const h = restored(f, 'ordered', snaps[0]!, 10, { parallelism: 2, subtaskIndex })
+        while (f.calls.length > 0) f.complete(0, [f.calls[0]!.input])
+        h.runMail()
+        out.push(...timeline(h))
+      }
+      expect(out).toEqual(['1@1', '2@20', '4@20', 'W10', '3@20'])
+    })
+
+    it('keyed: restores into subtasks whatever their key groups (the operator never sets a key)', () => {
+      const snaps = [0, 1].map((subtaskIndex) => {
+        const fn = new ManualCalls<number>()
+        const h = new KeyedOneInputStreamOperatorTestHarness<number, number, number>(
+          new AsyncWaitOperator(fn, { outputMode: 'unordered', capacity: 5, timeoutMs: 0 }),
+          (x) => x % 7,
+          { operatorName: 'lookup', parallelism: 2, subtaskIndex },
+        ).open()
+        h.processElements([1, 2, 3].map((x) => x + 10 * subtaskIndex))
+        return h.snapshot()
+      })
+      const fn = new ManualCalls<number>()
+      const h = new KeyedOneInputStreamOperatorTestHarness<number, number, number>(
+        new AsyncWaitOperator(fn, { outputMode: 'unordered', capacity: 5, timeoutMs: 0 }),
+        (x) => x % 7,
+        { operatorName: 'lookup', parallelism: 3, subtaskIndex: 2, restoreFrom: snaps },
+      ).open()
+      expect(fn.calls.map((c) => c.input)).toEqual([3, 13]) // elements 2 and 5 of 6
+      fn.completeInput(13, [13])
+      fn.completeInput(3, [3])
+      h.runMail()
+      expect(h.extractOutputValues()).toEqual([13, 3])
+    })
+
+    it('gives a CheckpointedFunction its hooks, before the queue is written', () => {
+      const events: string[] = []
+      class Counting extends ManualCalls<number> implements CheckpointedFunction {
+        initializeState(ctx: FunctionInitializationContext): void {
+          events.push(`init restored=${ctx.isRestored()}`)
+        }
+        snapshotState(ctx: FunctionSnapshotContext): void {
+          events.push(`snapshot ${ctx.checkpointId} in flight ${this.inFlight}`)
+        }
+      }
+      const fn = new Counting()
+      const h = harness(fn, 'ordered')
+      h.processElements([1, 2])
+      const snap = h.snapshot(7)
+      const h2 = restored(new Counting(), 'ordered', snap)
+      expect(events).toEqual(['init restored=false', 'snapshot 7 in flight 2', 'init restored=true'])
+      expect(h2.hasPendingWork()).toBe(true)
+    })
+
+    it('restore(snapshot) continues as if nothing happened, for any cut and completion order', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom<AsyncOutputMode>('ordered', 'unordered'),
+          scriptArb,
+          fc.integer({ min: 1, max: 6 }),
+          fc.integer({ min: 1, max: 6 }),
+          fc.nat(),
+          fc.array(fc.nat(1000), { minLength: 1, maxLength: 50 }),
+          (mode, steps, capacity, capacityAfter, cutAt, choices) => {
+            const cut = cutAt % (steps.length + 1)
+            let c = 0
+            const pick = () => choices[c++ % choices.length]!
+            const run = (fn: ManualCalls<number>, h: OneInputStreamOperatorTestHarness<number, number>, part: Step[]) => {
+              const completeOne = () => {
+                const i = pick() % fn.calls.length
+                fn.complete(i, resultsOf(fn.calls[i]!.input))
+                h.runMail()
+              }
+              for (const s of part) {
+                // now and then a record arrives although the input is suspended (the rest of a
+                // batch), so snapshots also hold buffered records
+                if (pick() % 4 !== 0) while (h.isInputSuspended()) completeOne()
+                if (pick() % 3 === 0 && fn.calls.length > 0) completeOne()
+                if (s.kind === 'record') h.processElement(s.value, s.value)
+                else h.processWatermark(s.value)
+              }
+              return completeOne
+            }
+            const fn = new ManualCalls<number>()
+            const h = harness(fn, mode, capacity)
+            const more = run(fn, h, steps.slice(0, cut))
+            const snap = h.snapshot()
+            const before = h.getOutput().slice()
+            // the failed run goes on a little: none of that counts
+            if (fn.calls.length > 0 && pick() % 2 === 0) more()
+
+            const fn2 = new ManualCalls<number>()
+            const h2 = new OneInputStreamOperatorTestHarness<number, number>(
+              new AsyncWaitOperator(fn2, { outputMode: mode, capacity: capacityAfter, timeoutMs: 0 }),
+              { operatorName: 'lookup', restoreFrom: snap },
+            ).open()
+            const completeOne = run(fn2, h2, steps.slice(cut))
+            h2.endInput()
+            while (h2.hasPendingWork()) completeOne()
+            expect(fn2.maxInFlight).toBeLessThanOrEqual(capacityAfter)
+            const out = [...before, ...h2.getOutput()]
+            const records = out.flatMap((e) => (e.kind === 'record' ? [e.value] : []))
+            const expected = steps.flatMap((s) => (s.kind === 'record' ? resultsOf(s.value) : []))
+            if (mode === 'ordered') expect(records).toEqual(expected)
+            else expect([...records].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b))
+            checkWatermarks(steps, out)
+          },
+        ),
+        { numRuns: 300 },
+      )
+    })
   })
 })

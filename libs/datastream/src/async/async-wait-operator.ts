@@ -1,11 +1,13 @@
-import { AbstractStreamOperator, ConfigError, UserFunctionError, describeError } from '@strom/runtime'
+import { AbstractStreamOperator, ConfigError, ListStateDescriptor, UserFunctionError, describeError } from '@strom/runtime'
 import type {
   InputFlowControl,
+  ListState,
   MailboxExecutor,
   OneInputStreamOperator,
   OperatorFactory,
   OperatorSetup,
   ProcessingTimeService,
+  StateInitializationContext,
 } from '@strom/runtime'
 import { AbstractRichFunction, cloneFunction } from '@strom/process'
 import type { AsyncFunction, AsyncLookupFunction, ResultFuture } from './async-function.js'
@@ -82,6 +84,9 @@ class AsyncEntry<I, O> implements ResultFuture<O> {
   next: AsyncEntry<I, O> | undefined = undefined
   /** Unordered mode: the watermark segment of the record. */
   segment: Segment<I, O> | undefined = undefined
+  /** Unordered mode: neighbours in the operator's list of records not emitted, in arrival order. */
+  older: AsyncEntry<I, O> | undefined = undefined
+  newer: AsyncEntry<I, O> | undefined = undefined
 
   constructor(
     readonly op: AsyncWaitOperator<I, O>,
@@ -169,6 +174,19 @@ class Segment<I, O> {
   watermark = 0
 }
 
+/**
+ * One element of the operator's queue in its checkpointed state (operator list state
+ * {@link QUEUE_STATE_NAME}, split mode): a record whose results were not emitted yet, or a
+ * watermark queued behind records. `subtask` is the subtask that held it, which tells a restore
+ * after rescaling (elements of several old subtasks) from one without.
+ */
+type QueuedElement<I> =
+  | { readonly kind: 'record'; readonly value: I; readonly timestamp: number; readonly subtask: number }
+  | { readonly kind: 'watermark'; readonly watermark: number; readonly subtask: number }
+
+/** The name of the operator list state that holds the queue in checkpoints and savepoints. */
+const QUEUE_STATE_NAME = 'strom.async-wait-queue'
+
 const isThenable = (x: unknown): x is PromiseLike<unknown> =>
   x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as { then?: unknown }).then === 'function'
 
@@ -208,8 +226,19 @@ const describeInput = (input: unknown): string => {
  * `timeout`, and a timeout without a `timeout` handler fail the task with a `UserFunctionError`
  * naming the operator, the subtask and the input. Output records carry their input's timestamp.
  *
- * Checkpoints are not taken by the runtime yet; once they are, the records in flight will be part
- * of the operator's state, as in Flink.
+ * Checkpoints (as Flink's `AsyncWaitOperator`): when the barrier arrives, every record not emitted
+ * yet (call in flight, waiting for a retry, or completed but waiting for its turn or a watermark),
+ * the records buffered while full and the watermarks queued between them go, in order, into
+ * operator list state `'strom.async-wait-queue'` (split mode: spread over the subtasks on
+ * rescaling). Inputs are stored, not results: after a restore, `open` starts the calls of those
+ * records again, in their order, before any new input, with fresh timeouts and retry attempts;
+ * beyond `capacity` they wait in the buffer and the input stays suspended until there is room. So
+ * the results of records taken before the checkpoint are emitted once, after it (at least once
+ * for the external system: a call may be made again). Restored watermarks are replayed in place
+ * when all restored elements come from one old subtask; after a restore that merges several
+ * subtasks' queues they are dropped (a watermark of one says nothing about the records of
+ * another), and upstream's next watermark takes over. The input records must be
+ * structured-clonable, as all state.
  *
  * @typeParam I - the input type
  * @typeParam O - the output type
@@ -234,6 +263,15 @@ export class AsyncWaitOperator<I, O> extends AbstractStreamOperator<O> implement
   private readonly pending = new PendingBuffer()
   /** Records in the queue (started, not emitted). */
   private size = 0
+  /** Unordered mode: the records not emitted, oldest first (for checkpoints). */
+  private oldest: AsyncEntry<I, O> | undefined
+  private newest: AsyncEntry<I, O> | undefined
+  /** The checkpointed queue (see {@link QueuedElement}), once asked for. */
+  private queueState: ListState<QueuedElement<I>> | undefined
+  /** What was restored, until `open` starts it again. */
+  private restoredQueue: QueuedElement<I>[] | undefined
+  /** After a restore: the highest watermark replayed; input watermarks up to it are dropped. */
+  private watermarkFloor = Number.NEGATIVE_INFINITY
   /** Calls that can still time out, oldest (earliest deadline) first. */
   private timeoutHead: AsyncEntry<I, O> | undefined
   private timeoutTail: AsyncEntry<I, O> | undefined
@@ -277,6 +315,22 @@ export class AsyncWaitOperator<I, O> extends AbstractStreamOperator<O> implement
     setup.metrics.gauge('asyncBufferedRecords', () => this.pending.length)
   }
 
+  /** The user function gets the checkpoint hooks if it implements them (`CheckpointedFunction`). */
+  protected override checkpointedFunction(): unknown {
+    return this.fn
+  }
+
+  /** Registers the queue's operator state and reads what was restored, started again in `open`. */
+  override initializeState(context: StateInitializationContext): void {
+    super.initializeState(context)
+    const state = this.stateOfQueue()
+    if (context.isRestored()) {
+      const restored = Array.from(state.get())
+      state.clear()
+      if (restored.length > 0) this.restoredQueue = restored
+    }
+  }
+
   override open(): void {
     super.open()
     const fn = this.fn
@@ -285,6 +339,50 @@ export class AsyncWaitOperator<I, O> extends AbstractStreamOperator<O> implement
       fn.setRuntimeContext(rc)
       fn.open(rc)
     }
+    const restored = this.restoredQueue
+    if (restored !== undefined) {
+      this.restoredQueue = undefined
+      this.replay(restored)
+    }
+  }
+
+  /**
+   * Writes the queue into operator state, in order: the records not emitted (queued or buffered)
+   * and the watermarks between them. Their calls go on; results emitted from now on belong to
+   * the next checkpoint.
+   */
+  override snapshotState(checkpointId: number): void {
+    super.snapshotState(checkpointId)
+    const out: QueuedElement<I>[] = []
+    const subtask = this.ctx.info.subtaskIndex
+    if (this.ordered) {
+      const q = this.queue
+      for (let i = 0; i < q.length; i++) {
+        const x = q.at(i)
+        out.push(
+          typeof x === 'number'
+            ? { kind: 'watermark', watermark: x, subtask }
+            : { kind: 'record', value: x.input, timestamp: x.timestamp, subtask },
+        )
+      }
+    } else {
+      // a segment's records are adjacent in arrival order; its watermark follows them
+      let seg: Segment<I, O> | undefined
+      for (let e = this.oldest; e !== undefined; e = e.newer) {
+        if (e.segment !== seg) {
+          if (seg?.closed === true) out.push({ kind: 'watermark', watermark: seg.watermark, subtask })
+          seg = e.segment
+        }
+        out.push({ kind: 'record', value: e.input, timestamp: e.timestamp, subtask })
+      }
+      if (seg?.closed === true) out.push({ kind: 'watermark', watermark: seg.watermark, subtask })
+    }
+    this.snapshotPending(out, subtask)
+    this.stateOfQueue().update(out)
+  }
+
+  private stateOfQueue(): ListState<QueuedElement<I>> {
+    return (this.queueState ??= this.ctx.operatorStateStore.getListState(new ListStateDescriptor<QueuedElement<I>>(QUEUE_STATE_NAME)))
   }
 
   processElement(value: I, timestamp: number): void {
@@ -295,6 +393,8 @@ export class AsyncWaitOperator<I, O> extends AbstractStreamOperator<O> implement
 
   /** Queues the watermark behind the records before it (see {@link AsyncOutputMode}). */
   override processWatermark(watermark: number): void {
+    // after a restore, the replayed watermark is out or queued already: never go back before it
+    if (watermark <= this.watermarkFloor) return
     if (this.pending.length > 0) this.pending.pushWatermark(watermark)
     else this.enqueueWatermark(watermark)
   }
@@ -313,6 +413,8 @@ export class AsyncWaitOperator<I, O> extends AbstractStreamOperator<O> implement
     this.pending.clear()
     this.completed.length = 0
     this.timeoutHead = this.timeoutTail = undefined
+    this.oldest = this.newest = undefined
+    this.restoredQueue = undefined
     const fn = this.fn
     if (fn instanceof AbstractRichFunction) {
       try {
@@ -358,6 +460,11 @@ export class AsyncWaitOperator<I, O> extends AbstractStreamOperator<O> implement
       }
       seg.remaining++
       e.segment = seg
+      const last = this.newest
+      e.older = last
+      if (last === undefined) this.oldest = e
+      else last.newer = e
+      this.newest = e
     }
     if (this.timeoutMs > 0) {
       e.deadline = this.pts.getCurrentProcessingTime() + this.timeoutMs
@@ -512,7 +619,15 @@ export class AsyncWaitOperator<I, O> extends AbstractStreamOperator<O> implement
   private emit(e: AsyncEntry<I, O>): void {
     this.size--
     e.state = EMITTED
-    e.segment = undefined
+    if (e.segment !== undefined) {
+      e.segment = undefined
+      const { older, newer } = e
+      if (older === undefined) this.oldest = newer
+      else older.newer = newer
+      if (newer === undefined) this.newest = older
+      else newer.older = older
+      e.older = e.newer = undefined
+    }
     const out = this.output
     const ts = e.timestamp
     if (e.one) {
@@ -538,6 +653,50 @@ export class AsyncWaitOperator<I, O> extends AbstractStreamOperator<O> implement
         this.start(p.shift() as I, ts)
       } else return
     }
+  }
+
+  /**
+   * Appends the buffered records and watermarks to `out`, in order. The buffer cannot be read in
+   * place, so it is emptied and filled again (it holds no two watermarks in a row, so nothing
+   * merges on the way).
+   */
+  private snapshotPending(out: QueuedElement<I>[], subtask: number): void {
+    const p = this.pending
+    const n = p.length
+    if (n === 0) return
+    const first = out.length
+    while (p.length > 0) {
+      const t = p.headTime()
+      if (p.headIsWatermark()) {
+        p.shift()
+        out.push({ kind: 'watermark', watermark: t, subtask })
+      } else out.push({ kind: 'record', value: p.shift() as I, timestamp: t, subtask })
+    }
+    for (let i = first; i < out.length; i++) {
+      const x = out[i]!
+      if (x.kind === 'watermark') p.pushWatermark(x.watermark)
+      else p.pushRecord(x.value, x.timestamp)
+    }
+  }
+
+  /**
+   * Starts the calls of restored records again, in order, as if they had just arrived: beyond
+   * the capacity they are buffered and the input is suspended. Watermarks are replayed in place
+   * only when every element comes from one old subtask (see the class notes).
+   */
+  private replay(restored: readonly QueuedElement<I>[]): void {
+    const from = restored[0]!.subtask
+    let oneSubtask = true
+    for (let i = 1; i < restored.length && oneSubtask; i++) oneSubtask = restored[i]!.subtask === from
+    let floor = Number.NEGATIVE_INFINITY
+    for (const x of restored) {
+      if (x.kind === 'record') this.processElement(x.value, x.timestamp)
+      else if (oneSubtask && x.watermark > floor) {
+        this.processWatermark(x.watermark)
+        floor = x.watermark
+      }
+    }
+    this.watermarkFloor = floor
   }
 
   private updateFlow(): void {

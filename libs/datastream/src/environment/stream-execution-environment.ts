@@ -4,11 +4,18 @@ import {
   DataGenSource,
   executeGraph,
   FileLineSource,
+  resolveCheckpointingOptions,
+  STATE_BACKEND_CONFIG_KEY,
+  STATE_BACKEND_DIRECTORY_CONFIG_KEY,
   Partitioners,
   StreamGraph,
   SystemClock,
   WatermarkStrategy,
+  type CheckpointingMode,
+  type CheckpointingOptions,
   type Clock,
+  type ExecutionOptions,
+  type RestartStrategy,
   type JobClient,
   type JobOptions,
   type JobResult,
@@ -31,6 +38,22 @@ export interface EnvironmentOptions extends Omit<JobOptions, 'jobName'> {
   /** The processing-time clock of jobs run in this thread (a `ManualClock` in tests). */
   readonly clock?: Clock
 }
+
+/**
+ * How one run of a job starts (see `ExecutionOptions` of the runtime).
+ *
+ * @category Environment
+ * @since 0.2.0
+ */
+export type JobExecutionOptions = Pick<ExecutionOptions, 'restoreFrom' | 'allowNonRestoredState' | 'log'>
+
+/**
+ * The keyed state backends: `heap` (in memory) and `lmdb` (on disk).
+ *
+ * @category Environment
+ * @since 0.2.0
+ */
+export type StateBackendName = 'heap' | 'lmdb'
 
 /**
  * Where a DataStream program starts: it creates sources, holds the job's defaults (parallelism,
@@ -56,12 +79,17 @@ export class StreamExecutionEnvironment {
   private maxParallelism: number
   private runtimeMode: RuntimeExecutionMode
   private readonly options: EnvironmentOptions
+  private checkpointing: CheckpointingOptions | undefined
+  private restartStrategy: RestartStrategy | undefined
+  private stateBackend: StateBackendName | undefined
 
   private constructor(options: EnvironmentOptions) {
     this.options = options
     this.parallelism = options.parallelism ?? 1
     this.maxParallelism = options.maxParallelism ?? 128
     this.runtimeMode = options.runtimeMode ?? 'STREAMING'
+    this.checkpointing = options.checkpointing
+    this.restartStrategy = options.restartStrategy
     checkParallelism(this.parallelism, 'The default parallelism')
     if (!Object.hasOwn(RuntimeExecutionMode, this.runtimeMode))
       throw new ConfigError(`Unknown runtime mode '${String(this.runtimeMode)}'; use STREAMING, BATCH or AUTOMATIC.`)
@@ -100,6 +128,45 @@ export class StreamExecutionEnvironment {
   autoWatermarkInterval(): number {
     return this.options.autoWatermarkInterval ?? 200
   }
+
+  /**
+   * Enables periodic checkpoints every `intervalMs` (Flink's `enableCheckpointing`); `options`
+   * sets the rest (mode, directory, timeout, retained, ...; see `CheckpointingOptions`).
+   *
+   * @example
+   * ```ts
+   * env.enableCheckpointing(1000, 'EXACTLY_ONCE', { directory: './checkpoints' })
+   * ```
+   */
+  enableCheckpointing(intervalMs: number, mode: CheckpointingMode = 'EXACTLY_ONCE', options: Omit<CheckpointingOptions, 'intervalMs' | 'mode'> = {}): this {
+    this.checkpointing = resolveCheckpointingOptions({ ...options, intervalMs, mode })
+    return this
+  }
+
+  /** The checkpointing options, when checkpointing is enabled. */
+  getCheckpointConfig(): CheckpointingOptions | undefined {
+    return this.checkpointing
+  }
+
+  /** Sets what the job does when it fails (see `RestartStrategies`). */
+  setRestartStrategy(strategy: RestartStrategy): this {
+    this.restartStrategy = strategy
+    return this
+  }
+
+  /**
+   * Chooses the keyed state backend: `'heap'` (the default: state in memory) or `'lmdb'`
+   * (embedded, on disk, for state larger than memory; `directory` is where its files go,
+   * default the system's temporary directory). Savepoints of either restore into the other.
+   */
+  setStateBackend(backend: StateBackendName, options: { readonly directory?: string } = {}): this {
+    if (backend !== 'heap' && backend !== 'lmdb') throw new ConfigError(`Unknown state backend '${String(backend)}'; use 'heap' or 'lmdb'.`)
+    this.stateBackend = backend
+    this.stateBackendDirectory = options.directory
+    return this
+  }
+
+  private stateBackendDirectory: string | undefined
 
   /** Sets the runtime mode (see {@link RuntimeExecutionMode}). */
   setRuntimeMode(mode: RuntimeExecutionMode): this {
@@ -217,8 +284,12 @@ export class StreamExecutionEnvironment {
       this.options.config instanceof Map ? this.options.config : Object.entries(this.options.config ?? {}),
     )
     config.set(RUNTIME_MODE_KEY, mode)
+    if (this.stateBackend !== undefined) config.set(STATE_BACKEND_CONFIG_KEY, this.stateBackend)
+    if (this.stateBackendDirectory !== undefined) config.set(STATE_BACKEND_DIRECTORY_CONFIG_KEY, this.stateBackendDirectory)
     const graph = new StreamGraph({
       ...this.options,
+      ...(this.checkpointing !== undefined ? { checkpointing: this.checkpointing } : {}),
+      ...(this.restartStrategy !== undefined ? { restartStrategy: this.restartStrategy } : {}),
       jobName,
       parallelism: this.parallelism,
       maxParallelism: this.maxParallelism,
@@ -264,19 +335,23 @@ export class StreamExecutionEnvironment {
    * (for bounded input; use {@link StreamExecutionEnvironment.executeAsync} to cancel an unbounded
    * job). The environment then forgets the program.
    */
-  async execute(jobName = 'strom-job'): Promise<JobResult> {
-    return this.executeAsync(jobName).result
+  async execute(jobName = 'strom-job', options: JobExecutionOptions = {}): Promise<JobResult> {
+    return this.executeAsync(jobName, options).result
   }
 
-  /** Starts the recorded program as a job in this thread and returns its client at once. */
-  executeAsync(jobName = 'strom-job'): JobClient {
+  /**
+   * Starts the recorded program as a job in this thread and returns its client at once (to
+   * cancel it, take savepoints, read metrics). `options.restoreFrom` starts it from a
+   * savepoint or checkpoint directory.
+   */
+  executeAsync(jobName = 'strom-job', options: JobExecutionOptions = {}): JobClient {
     const graph = this.getStreamGraph(jobName)
     if (this.transformations.every((t) => t.kind !== 'sink'))
       throw new ConfigError(
         `Job '${jobName}' has no sink, so it would compute nothing visible; add sinkTo(), print() or executeAndCollect().`,
       )
     this.transformations.length = 0
-    return executeGraph(graph, { clock: this.options.clock ?? SystemClock })
+    return executeGraph(graph, { ...options, clock: this.options.clock ?? SystemClock })
   }
 }
 
