@@ -4,11 +4,13 @@ import { DEFAULT_CLICK_STREAM, expectedClicksPerUser } from './clicks.js'
 
 describe('the command line', () => {
   it('has defaults: 200,000 clicks/s, 10,000 users, parallelism 1, endless', () => {
-    expect(parseArgs([])).toEqual({ rate: DEFAULT_RATE, users: 10_000, parallelism: 1, seconds: undefined, count: undefined, seed: 42, sample: 3, help: false })
+    expect(parseArgs([])).toEqual({ rate: DEFAULT_RATE, users: 10_000, parallelism: 1, seconds: undefined, count: undefined, seed: 42, sample: 3, checkpointInterval: 1000, checkpointDir: undefined, help: false })
   })
 
   it('reads every option, as --flag value or --flag=value, in several number formats', () => {
-    expect(parseArgs(['--rate', '50k', '--users=2_000', '--parallelism', '2', '--seconds', '1.5', '--count', '1e6', '--seed', '7', '--sample', '0'])).toEqual({
+    expect(
+      parseArgs(['--rate', '50k', '--users=2_000', '--parallelism', '2', '--seconds', '1.5', '--count', '1e6', '--seed', '7', '--sample', '0', '--checkpoint-interval', '250', '--checkpoint-dir=/tmp/cp']),
+    ).toEqual({
       rate: 50_000,
       users: 2_000,
       parallelism: 2,
@@ -16,8 +18,12 @@ describe('the command line', () => {
       count: 1_000_000,
       seed: 7,
       sample: 0,
+      checkpointInterval: 250,
+      checkpointDir: '/tmp/cp',
       help: false,
     })
+    expect(jobParamsFor(parseArgs(['--checkpoint-interval=250', '--checkpoint-dir', '/tmp/cp'])).checkpoint).toEqual({ intervalMs: 250, directory: '/tmp/cp' })
+    expect(jobParamsFor(parseArgs(['--checkpoint-interval', '0'])).checkpoint).toBeUndefined()
     expect(parseArgs(['--rate', 'max', '-p', '4', '--help'])).toMatchObject({ rate: 'max', parallelism: 4, help: true })
   })
 

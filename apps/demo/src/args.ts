@@ -33,6 +33,10 @@ export interface DemoArgs {
   readonly seed: number
   /** Alerts printed per second, at most. */
   readonly sample: number
+  /** Ms between checkpoints; 0 for none. */
+  readonly checkpointInterval: number
+  /** Where checkpoints go (a temporary directory when not set). */
+  readonly checkpointDir: string | undefined
   /** `--help`: print the usage and exit. */
   readonly help: boolean
 }
@@ -55,6 +59,9 @@ Per-user session alerts over an endless stream of generated clicks. Ctrl-C stops
   --count N           generate N clicks and finish: every session ends and is reported
   --seed N            seed of the generated stream (default ${DEFAULT_CLICK_STREAM.seed})
   --sample N          alerts printed per second, at most (default 3; 0 for none)
+  --checkpoint-interval N   ms between exactly-once checkpoints of the job's state (default 1000; 0: none)
+  --checkpoint-dir DIR      keep checkpoints there: started again with the same DIR, the job resumes
+                            from its latest checkpoint (default: a temporary directory)
   --help              this text
 
 Numbers accept 200000, 200_000, 2e5 and 200k (k, m).`
@@ -92,6 +99,8 @@ export const parseArgs = (argv: readonly string[]): DemoArgs => {
   let count: number | undefined
   let seed = DEFAULT_CLICK_STREAM.seed
   let sample = 3
+  let checkpointInterval = 1000
+  let checkpointDir: string | undefined
   let help = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -134,6 +143,12 @@ export const parseArgs = (argv: readonly string[]): DemoArgs => {
       case '--sample':
         sample = parseInteger(flag, value(), 0, 16)
         break
+      case '--checkpoint-interval':
+        checkpointInterval = parseInteger(flag, value(), 0)
+        break
+      case '--checkpoint-dir':
+        checkpointDir = value()
+        break
       case '--help':
       case '-h':
         help = true
@@ -142,7 +157,7 @@ export const parseArgs = (argv: readonly string[]): DemoArgs => {
         throw new ConfigError(`Unknown argument '${arg}'.`)
     }
   }
-  return { rate, users, parallelism, seconds, count, seed, sample, help }
+  return { rate, users, parallelism, seconds, count, seed, sample, checkpointInterval, checkpointDir, help }
 }
 
 /**
@@ -169,6 +184,9 @@ export const jobParamsFor = (args: DemoArgs): SessionJobParams => {
     parallelism: args.parallelism,
     ...(args.rate === 'max' ? {} : { rowsPerSecond: args.rate }),
     ...(args.count === undefined ? {} : { count: args.count }),
+    ...(args.checkpointInterval > 0
+      ? { checkpoint: { intervalMs: args.checkpointInterval, ...(args.checkpointDir === undefined ? {} : { directory: args.checkpointDir }) } }
+      : {}),
     output: 'live',
   }
 }

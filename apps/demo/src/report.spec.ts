@@ -28,7 +28,7 @@ describe('the console report', () => {
 
   it('sums the session metrics over subtasks, with the lowest watermark', () => {
     const metrics = { ...m(0, 10, 0, { watermark: 500, sessionsEnded: 2, bursts: 1 }), ...m(1, 5, 0, { watermark: 300, lateClicks: 4 }) }
-    expect(sessionTotals(metrics)).toEqual({ clicks: 15, lateClicks: 4, sessionsEnded: 2, bursts: 1, watermark: 300 })
+    expect(sessionTotals(metrics)).toEqual({ clicks: 15, lateClicks: 4, sessionsEnded: 2, bursts: 1, watermark: 300, checkpoints: 0, lastCheckpointMs: 0 })
     expect(sessionTotals({}).watermark).toBe(Number.NEGATIVE_INFINITY)
   })
 

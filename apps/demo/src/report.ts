@@ -56,6 +56,10 @@ export interface SessionTotals {
   readonly bursts: number
   /** The lowest watermark over the subtasks (`-Infinity` before the first). */
   readonly watermark: number
+  /** Checkpoints completed (0 without checkpointing). */
+  readonly checkpoints?: number
+  /** How long the last checkpoint took, in ms. */
+  readonly lastCheckpointMs?: number
 }
 
 /** The indices of the session operator's subtasks that appear in the metrics. */
@@ -84,6 +88,8 @@ export const sessionTotals = (metrics: Readonly<Record<string, number>>): Sessio
     sessionsEnded: sumMetric(metrics, 'sessionsEnded', op),
     bursts: sumMetric(metrics, 'bursts', op),
     watermark: watermark === Number.POSITIVE_INFINITY ? Number.NEGATIVE_INFINITY : watermark,
+    checkpoints: metrics[`${SESSION_JOB_NAME}.numberOfCompletedCheckpoints`] ?? 0,
+    lastCheckpointMs: metrics[`${SESSION_JOB_NAME}.lastCheckpointDuration`] ?? 0,
   }
 }
 
@@ -136,7 +142,8 @@ export class RateMeter {
 export const formatLiveLine = (elapsedMs: number, rate: number, totals: SessionTotals, sessionsPerSecond: number): string =>
   `[${String(Math.round(elapsedMs / 1000)).padStart(4)}s] ${n(rate).padStart(9)} clicks/s  total ${n(totals.clicks)}` +
   `  | sessions ended ${n(totals.sessionsEnded)} (${n(sessionsPerSecond)}/s)  bursts ${n(totals.bursts)}  late ${n(totals.lateClicks)}` +
-  `  | watermark ${formatEventTime(totals.watermark)}`
+  `  | watermark ${formatEventTime(totals.watermark)}` +
+  ((totals.checkpoints ?? 0) > 0 ? `  | checkpoints ${n(totals.checkpoints!)} (last ${n(totals.lastCheckpointMs ?? 0)} ms)` : '')
 
 /**
  * The summary printed when the job has ended.

@@ -49,6 +49,8 @@ export interface SessionJobParams {
    * counts them and keeps the latest few ({@link liveSinks}, for the console).
    */
   readonly output: 'collect' | 'live'
+  /** Exactly-once checkpoints every `intervalMs`, into `directory` (a temporary one when not set). */
+  readonly checkpoint?: { readonly intervalMs: number; readonly directory?: string }
 }
 
 /**
@@ -142,6 +144,8 @@ export const buildSessionGraph = (p: SessionJobParams, sinks: SessionSinks): Str
  */
 export const sessionJob = defineStreamJob(import.meta.url, SESSION_JOB_NAME, (env, p: SessionJobParams) => {
   env.setParallelism(p.parallelism)
+  if (p.checkpoint !== undefined)
+    env.enableCheckpointing(p.checkpoint.intervalMs, 'EXACTLY_ONCE', p.checkpoint.directory === undefined ? {} : { directory: p.checkpoint.directory })
   buildSessionJob(env, p, p.output === 'collect' ? collectSinks : liveSinks)
 })
 
