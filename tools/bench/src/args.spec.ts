@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_EVENTS, parseArgs, parseCount } from './args.js'
+import { parseArgs, parseCount } from './args.js'
 
 describe('bench arguments', () => {
   it('has defaults', () => {
-    expect(parseArgs([])).toEqual({ scenarios: [], events: DEFAULT_EVENTS, keys: undefined, rounds: 5, warmup: 1, parallel: true, only: [], json: false, help: false })
+    expect(parseArgs([])).toEqual({ scenarios: [], events: undefined, keys: undefined, rounds: 5, warmup: 1, parallel: true, only: [], json: false, help: false })
   })
 
   it('reads every flag, with a separate or an inline value', () => {
     const a = parseArgs(['--json', '--events', '10m', '--scenario=keyed-sum', '--keys', '100_000', '--rounds', '3', '--warmup=0', '--no-parallel', '--only', 'hand,engine'])
     expect(a).toEqual({ scenarios: ['keyed-sum'], events: 10_000_000, keys: 100_000, rounds: 3, warmup: 0, parallel: false, only: ['hand', 'engine'], json: true, help: false })
+  })
+
+  it('takes bare words for scenario names', () => {
+    expect(parseArgs(['checkpoints', '--events', '1m', 'windows']).scenarios).toEqual(['checkpoints', 'windows'])
   })
 
   it('reads counts in several notations', () => {

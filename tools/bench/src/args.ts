@@ -1,7 +1,8 @@
 /** The command line of `npm run bench`. */
 export interface BenchArgs {
   readonly scenarios: readonly string[]
-  readonly events: number
+  /** Events per run; `undefined` for each scenario's default. */
+  readonly events: number | undefined
   readonly keys: number | undefined
   readonly rounds: number
   readonly warmup: number
@@ -12,6 +13,7 @@ export interface BenchArgs {
   readonly help: boolean
 }
 
+/** Events per run of the scenarios that do not set their own default. */
 export const DEFAULT_EVENTS = 5_000_000
 
 /** A mistake on the command line: reported with its message only. */
@@ -19,16 +21,20 @@ export class UsageError extends Error {
   override readonly name = 'UsageError'
 }
 
-export const usage = (scenarios: readonly string[]): string => `usage: npm run bench -- [options]
+export const usage = (scenarios: readonly string[]): string => `usage: npm run bench -- [options] [SCENARIO...]
 
-  --scenario NAME   run one scenario (repeatable; default: all). Scenarios: ${scenarios.join(', ')}
-  --events N        events per run (default ${DEFAULT_EVENTS.toLocaleString('en-US')}; accepts 5e6, 5_000_000, 5m, 500k)
+  SCENARIO, --scenario NAME
+                    run this scenario (repeatable; default: all). Scenarios: ${scenarios.join(', ')}
+  --events N        events per run (default ${DEFAULT_EVENTS.toLocaleString('en-US')}, checkpoints 20,000,000; accepts 5e6, 5_000_000, 5m, 500k)
   --keys K          distinct keys (default: the scenario's)
   --rounds R        measured rounds, the median is reported (default 5)
   --warmup W        warm-up rounds, not reported (default 1)
   --no-parallel     skip the worker-thread (parallelism 2) runs
-  --only ID[,ID]    run only these implementations (hand, engine, rxjs, engine-p1-worker, engine-p2),
-                    e.g. to profile one: node --cpu-prof --import tsx src/main.ts --only engine
+  --only ID[,ID]    run only these implementations, e.g. to profile one:
+                    node --cpu-prof --import tsx src/main.ts keyed-sum --only engine
+                    keyed-sum: hand, engine, rxjs, engine-p1-worker, engine-p2
+                    windows: hand-tumbling, engine-tumbling, hand-sliding, engine-sliding
+                    checkpoints: hand, hand-cp, heap, heap-cp, lmdb, lmdb-cp, state-hand, state-heap, state-lmdb
   --json            print machine-readable JSON on stdout (progress goes to stderr)
   --help            this text`
 
@@ -43,7 +49,7 @@ export const parseCount = (text: string, what: string): number => {
 
 export const parseArgs = (argv: readonly string[]): BenchArgs => {
   const scenarios: string[] = []
-  let events = DEFAULT_EVENTS
+  let events: number | undefined
   let keys: number | undefined
   let rounds = 5
   let warmup = 1
@@ -91,6 +97,10 @@ export const parseArgs = (argv: readonly string[]): BenchArgs => {
         help = true
         break
       default:
+        if (!flag.startsWith('-')) {
+          scenarios.push(flag)
+          break
+        }
         throw new UsageError(`Unknown argument '${arg}'; see --help.`)
     }
   }

@@ -2,7 +2,7 @@
 // ValueState) -> a counting sink. Worker threads import this module to rebuild the graph
 // (`executeJob`), so it defines things at top level and starts nothing.
 import { DataGenSource, FilterOperator, MAX_WATERMARK, MapOperator, Partitioners, StreamGraph, defineJob } from '@strom/runtime'
-import type { Sink, SinkWriter, SinkWriterContext } from '@strom/runtime'
+import type { JobOptions, Sink, SinkWriter, SinkWriterContext } from '@strom/runtime'
 import { KeyedProcessFunction, ValueStateDescriptor, keyedProcessOperator } from '@strom/process'
 import type { Collector, RuntimeContext, ValueState } from '@strom/process'
 
@@ -145,8 +145,12 @@ export interface KeyedSumParams {
   readonly parallelism: number
 }
 
-export const keyedSumGraph = (p: KeyedSumParams, sink: CountingSink): StreamGraph => {
-  const g = new StreamGraph({ jobName: 'keyed-sum', parallelism: p.parallelism })
+/**
+ * The keyed-sum graph. `options` adds job options to it, e.g. checkpointing and the state backend's
+ * configuration (the `checkpoints` scenario); the graph itself stays the same.
+ */
+export const keyedSumGraph = (p: KeyedSumParams, sink: CountingSink, options: Pick<JobOptions, 'checkpointing' | 'config'> = {}): StreamGraph => {
+  const g = new StreamGraph({ ...options, jobName: 'keyed-sum', parallelism: p.parallelism })
   const src = g.addSource(DataGenSource.of(makeGenerator(p.keys), { count: p.events }), undefined, { name: 'datagen' })
   const mapped = g.addOperator(() => new MapOperator(double), [{ from: src, partitioner: Partitioners.forward() }], { name: 'double' })
   const filtered = g.addOperator(() => new FilterOperator(notTwentySix), [{ from: mapped, partitioner: Partitioners.forward() }], {

@@ -1,6 +1,6 @@
 // `npm run bench`: runs the scenarios and prints events/s for the engine next to a hand-written loop
 // (and RxJS) doing the same work, in the same process and run.
-import { UsageError, parseArgs, usage } from './args.js'
+import { DEFAULT_EVENTS, UsageError, parseArgs, usage } from './args.js'
 import { describeMachine, machineInfo } from './machine.js'
 import { renderJson, renderText } from './report.js'
 import type { ScenarioReport } from './scenario.js'
@@ -22,10 +22,12 @@ const main = async (): Promise<void> => {
   log(`machine: ${describeMachine(machine)}`)
   const reports: ScenarioReport[] = []
   for (const name of names) {
-    log(`scenario ${name}: ${args.events.toLocaleString('en-US')} events, ${args.warmup} warm-up + ${args.rounds} rounds`)
+    const scenario = SCENARIOS.get(name)!
+    const events = args.events ?? scenario.defaultEvents ?? DEFAULT_EVENTS
+    log(`scenario ${name}: ${events.toLocaleString('en-US')} events, ${args.warmup} warm-up + ${args.rounds} rounds`)
     reports.push(
-      await SCENARIOS.get(name)!.run(
-        { events: args.events, keys: args.keys, rounds: args.rounds, warmup: args.warmup, parallel: args.parallel, only: args.only },
+      await scenario.run(
+        { events, keys: args.keys, rounds: args.rounds, warmup: args.warmup, parallel: args.parallel, only: args.only },
         log,
       ),
     )

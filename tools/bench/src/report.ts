@@ -1,6 +1,6 @@
 import { describeMachine, type MachineInfo } from './machine.js'
 import { eventsPerSecond, median } from './measure.js'
-import type { ScenarioReport } from './scenario.js'
+import type { Figure, ScenarioReport } from './scenario.js'
 
 /** Formats events/s with a unit: `12.3 M`, `850 k`. */
 export const formatRate = (eps: number): string => {
@@ -19,11 +19,34 @@ export const table = (header: readonly string[], rows: readonly (readonly string
   return [line(header), widths.map((w) => '-'.repeat(w)).join('   '), ...rows.map(line)].join('\n')
 }
 
+/** Formats a figure's value in its unit: `1234 ms`, `37.0 MB`, `3`. */
+export const formatValue = (v: number, unit: Figure['unit']): string => {
+  if (!Number.isFinite(v)) return String(v)
+  if (unit === 'ms') return `${v.toFixed(v < 10 ? 1 : 0)} ms`
+  if (unit === 'count') return Number.isInteger(v) ? String(v) : v.toFixed(1)
+  if (v >= 1e6) return `${(v / 1e6).toFixed(1)} MB`
+  if (v >= 1e3) return `${(v / 1e3).toFixed(1)} kB`
+  return `${v} B`
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
+
+/** The table of a scenario's figures: the median, mean, min and max of each, and how many values. */
+export const figureTable = (figures: readonly Figure[]): string =>
+  table(
+    ['figure', 'median', 'mean', 'min', 'max', 'n'],
+    figures.map((f) => {
+      const cells = f.values.length === 0 ? ['-', '-', '-', '-'] : [median(f.values), mean(f.values), Math.min(...f.values), Math.max(...f.values)].map((v) => formatValue(v, f.unit))
+      return [f.label, ...cells, String(f.values.length)]
+    }),
+  )
+
 export const renderText = (machine: MachineInfo, reports: readonly ScenarioReport[]): string => {
   const out: string[] = [`machine: ${describeMachine(machine)}`]
   for (const r of reports) {
     const base = r.series[0]!
     const baseEps = eventsPerSecond(base)
+    const withCpu = r.series.some((s) => s.cpuMs !== undefined && s.cpuMs.length > 0)
     out.push(
       '',
       `scenario ${r.scenario}: ${r.description}`,
@@ -32,7 +55,7 @@ export const renderText = (machine: MachineInfo, reports: readonly ScenarioRepor
         .join(', ')}; median of ${r.rounds} rounds after ${r.warmup} warm-up`,
       '',
       table(
-        ['implementation', 'events/s', 'median ms', 'min ms', 'max ms', `vs ${base.id}`],
+        ['implementation', 'events/s', 'median ms', 'min ms', 'max ms', `vs ${base.id}`, ...(withCpu ? ['CPU ms'] : [])],
         r.series.map((s) => {
           const eps = eventsPerSecond(s)
           return [
@@ -42,6 +65,7 @@ export const renderText = (machine: MachineInfo, reports: readonly ScenarioRepor
             Math.min(...s.runsMs).toFixed(0),
             Math.max(...s.runsMs).toFixed(0),
             (eps / baseEps).toFixed(2),
+            ...(withCpu ? [s.cpuMs === undefined || s.cpuMs.length === 0 ? '-' : median(s.cpuMs).toFixed(0)] : []),
           ]
         }),
       ),
@@ -51,6 +75,7 @@ export const renderText = (machine: MachineInfo, reports: readonly ScenarioRepor
         const verdict = q.target === undefined ? '' : q.value >= q.target ? `   (target >= ${Number(q.target.toFixed(2))}: met)` : `   (target >= ${Number(q.target.toFixed(2))}: NOT MET)`
         return `${q.label}: ${q.value.toFixed(2)}${verdict}`
       }),
+      ...(r.figures === undefined || r.figures.length === 0 ? [] : ['', figureTable(r.figures)]),
       ...r.notes.map((n) => `note: ${n}`),
     )
   }

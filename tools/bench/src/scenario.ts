@@ -25,6 +25,17 @@ export interface Ratio {
   readonly target?: number
 }
 
+/**
+ * A measured quantity that is not a rate: a duration, a size, a count. Reported with the median,
+ * mean, min and max of its values (one per round, or one per event measured, e.g. per checkpoint).
+ */
+export interface Figure {
+  readonly id: string
+  readonly label: string
+  readonly unit: 'ms' | 'bytes' | 'count'
+  readonly values: readonly number[]
+}
+
 export interface ScenarioReport {
   readonly scenario: string
   readonly description: string
@@ -36,11 +47,15 @@ export interface ScenarioReport {
   /** The series, the first being the baseline (the hand-written loop). */
   readonly series: readonly Series[]
   readonly ratios: readonly Ratio[]
+  /** Durations, sizes and counts measured besides the rates (none for most scenarios). */
+  readonly figures?: readonly Figure[]
   readonly notes: readonly string[]
 }
 
 export interface Scenario {
   readonly name: string
   readonly description: string
+  /** Events per run when `--events` is not given (default `DEFAULT_EVENTS`). */
+  readonly defaultEvents?: number
   run(options: ScenarioOptions, log: (line: string) => void): Promise<ScenarioReport>
 }
