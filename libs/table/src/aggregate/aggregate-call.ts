@@ -71,6 +71,12 @@ export interface AggsHandle {
   merge(accs: unknown[], other: readonly unknown[]): void
   /** The current results, one per call. */
   getValue(accs: readonly unknown[]): unknown[]
+  /**
+   * Writes the current results into `target` from index `offset` on (`target[offset + i]` is call
+   * `i`'s result): {@link AggsHandle.getValue} without a new array, for operators that build their
+   * output row directly.
+   */
+  writeValues(accs: readonly unknown[], target: unknown[], offset: number): void
   /** Whether every call supports `retract`. */
   readonly retractable: boolean
   /** Whether every call supports `merge`. */

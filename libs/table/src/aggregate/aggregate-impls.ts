@@ -1,0 +1,797 @@
+/**
+ * The implementations of the built-in aggregate functions behind `createAggsHandle`: one class
+ * per function, each working on one slot of the handle's accumulator array.
+ *
+ * @remarks
+ * Per-record code. An implementation reads its arguments from the row's fields by index (the
+ * handle has already applied the `FILTER` and skipped NULL arguments) and updates its
+ * accumulator in place, or replaces it in the slot when it is a number. Accumulators are plain
+ * data: numbers, strings, `null`, arrays and `Map`s, which both state backends store and
+ * checkpoints copy.
+ *
+ * @packageDocumentation
+ */
+import { SqlRuntimeError } from '../errors.js'
+import type { DataType } from '../types/data-type.js'
+import type { UserAggregateFunction } from './aggregate-call.js'
+import type { IntWidth } from './agg-values.js'
+import { compareValues, intWidthOf, isPrimitiveType, mulInt, roundDecimal, tupleKey, valueKey, valuesEqual, wrapInt } from './agg-values.js'
+
+/**
+ * One aggregate function over slot `i` of an accumulator array `h` (the handle's accumulators,
+ * or the inner accumulator of a `DISTINCT`).
+ */
+export interface AggImpl {
+  /** Whether `sub` works. */
+  readonly retractable: boolean
+  /** Whether `merge` works. */
+  readonly mergeable: boolean
+  /** A new accumulator. */
+  create(): unknown
+  /** Adds the row's arguments to `h[i]`. */
+  add(h: unknown[], i: number, fields: readonly unknown[]): void
+  /** Takes the row's arguments back out of `h[i]`. */
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void
+  /** Merges the accumulator `other` into `h[i]`, leaving `other` unchanged. */
+  merge(h: unknown[], i: number, other: unknown): void
+  /** The result of an accumulator (may refresh a cached part of it). */
+  value(acc: unknown): unknown
+}
+
+/** How a numeric aggregate's exact arithmetic works for its argument type. */
+class NumericRules {
+  /** Integer overflow width (Java `byte`/`short`/`int`), 0 for none. */
+  readonly width: IntWidth
+  /** The `DECIMAL` scale, -1 for non-decimals. */
+  readonly scale: number
+  readonly float: boolean
+  readonly integer: boolean
+
+  constructor(t: DataType) {
+    this.width = intWidthOf(t)
+    this.scale = t.kind === 'DECIMAL' ? t.scale : -1
+    this.float = t.kind === 'FLOAT'
+    this.integer = t.kind === 'TINYINT' || t.kind === 'SMALLINT' || t.kind === 'INT' || t.kind === 'BIGINT'
+  }
+
+  /** A sum (difference) after one step: wrapped or rounded as the type does. */
+  norm(x: number): number {
+    if (this.width !== 0) return wrapInt(x, this.width)
+    if (this.scale >= 0) return roundDecimal(x, this.scale)
+    return x
+  }
+
+  /** A result of the type. */
+  out(x: number): number {
+    return this.float ? Math.fround(x) : x
+  }
+}
+
+const cannotRetract = (what: string): SqlRuntimeError =>
+  new SqlRuntimeError(`${what} without retraction support cannot retract a row; build the handle with { retraction: true }.`)
+
+// ---------------------------------------------------------------------------------------------
+// COUNT
+
+/** `COUNT(*)`, `COUNT(x, ...)`: a number. */
+export class CountImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  create(): unknown {
+    return 0
+  }
+  add(h: unknown[], i: number): void {
+    h[i] = (h[i] as number) + 1
+  }
+  sub(h: unknown[], i: number): void {
+    h[i] = (h[i] as number) - 1
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    h[i] = (h[i] as number) + (other as number)
+  }
+  value(acc: unknown): unknown {
+    return acc
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SUM, SUM0, AVG
+
+/** `SUM(x)`: `[sum, count]`; NULL while the count of non-null values is 0. */
+export class SumImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  private readonly rules: NumericRules
+  constructor(
+    private readonly arg: number,
+    argType: DataType,
+  ) {
+    this.rules = new NumericRules(argType)
+  }
+  create(): unknown {
+    return [0, 0]
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as number[]
+    a[0] = this.rules.norm(a[0]! + (fields[this.arg] as number))
+    a[1]!++
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as number[]
+    a[0] = this.rules.norm(a[0]! - (fields[this.arg] as number))
+    a[1]!--
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    const a = h[i] as number[]
+    const o = other as number[]
+    a[0] = this.rules.norm(a[0]! + o[0]!)
+    a[1]! += o[1]!
+  }
+  value(acc: unknown): unknown {
+    const a = acc as number[]
+    return a[1] === 0 ? null : this.rules.out(a[0]!)
+  }
+}
+
+/** `SUM0(x)` (Flink's `$SUM0`): a number, 0 on no rows. */
+export class Sum0Impl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  private readonly rules: NumericRules
+  constructor(
+    private readonly arg: number,
+    argType: DataType,
+  ) {
+    this.rules = new NumericRules(argType)
+  }
+  create(): unknown {
+    return 0
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    h[i] = this.rules.norm((h[i] as number) + (fields[this.arg] as number))
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    h[i] = this.rules.norm((h[i] as number) - (fields[this.arg] as number))
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    h[i] = this.rules.norm((h[i] as number) + (other as number))
+  }
+  value(acc: unknown): unknown {
+    return this.rules.out(acc as number)
+  }
+}
+
+/**
+ * `AVG(x)`: `[sum, count]`. Integers sum without overflow (Flink sums them as `BIGINT`) and
+ * divide truncating; `DECIMAL(p, s)` sums at scale `s` and rounds the mean to `max(6, s)`.
+ */
+export class AvgImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  private readonly rules: NumericRules
+  private readonly resultScale: number
+  constructor(
+    private readonly arg: number,
+    argType: DataType,
+  ) {
+    this.rules = new NumericRules(argType)
+    this.resultScale = argType.kind === 'DECIMAL' ? Math.max(6, argType.scale) : -1
+  }
+  private norm(x: number): number {
+    return this.rules.scale >= 0 ? roundDecimal(x, this.rules.scale) : x
+  }
+  create(): unknown {
+    return [0, 0]
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as number[]
+    a[0] = this.norm(a[0]! + (fields[this.arg] as number))
+    a[1]!++
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as number[]
+    a[0] = this.norm(a[0]! - (fields[this.arg] as number))
+    a[1]!--
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    const a = h[i] as number[]
+    const o = other as number[]
+    a[0] = this.norm(a[0]! + o[0]!)
+    a[1]! += o[1]!
+  }
+  value(acc: unknown): unknown {
+    const a = acc as number[]
+    const n = a[1]!
+    if (n === 0) return null
+    const q = a[0]! / n
+    if (this.rules.integer) return Math.trunc(q)
+    if (this.resultScale >= 0) return roundDecimal(q, this.resultScale)
+    return this.rules.out(q)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// STDDEV_POP, STDDEV_SAMP, VAR_POP, VAR_SAMP
+
+/**
+ * The variance family: `[count, sum, sum of squares]`, evaluated as Flink's rewrite
+ * `(SUM(x*x) - SUM(x)*SUM(x)/COUNT(x)) / (COUNT(x) or COUNT(x) - 1)`, then the square root for
+ * `STDDEV_*`, in the argument's type: integer types divide truncating and wrap as Java does,
+ * `DECIMAL` results are rounded to `max(6, s)`.
+ */
+export class VarianceImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  private readonly rules: NumericRules
+  private readonly resultScale: number
+  constructor(
+    private readonly arg: number,
+    argType: DataType,
+    private readonly sqrt: boolean,
+    private readonly population: boolean,
+  ) {
+    this.rules = new NumericRules(argType)
+    this.resultScale = argType.kind === 'DECIMAL' ? Math.max(6, argType.scale) : -1
+  }
+  create(): unknown {
+    return [0, 0, 0]
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as number[]
+    const x = fields[this.arg] as number
+    const r = this.rules
+    a[0]!++
+    a[1] = r.norm(a[1]! + x)
+    a[2] = r.norm(a[2]! + (r.integer ? mulInt(x, x, r.width) : x * x))
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as number[]
+    const x = fields[this.arg] as number
+    const r = this.rules
+    a[0]!--
+    a[1] = r.norm(a[1]! - x)
+    a[2] = r.norm(a[2]! - (r.integer ? mulInt(x, x, r.width) : x * x))
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    const a = h[i] as number[]
+    const o = other as number[]
+    a[0]! += o[0]!
+    a[1] = this.rules.norm(a[1]! + o[1]!)
+    a[2] = this.rules.norm(a[2]! + o[2]!)
+  }
+  value(acc: unknown): unknown {
+    const a = acc as number[]
+    const n = a[0]!
+    if (n === 0 || (!this.population && n === 1)) return null
+    const denominator = this.population ? n : n - 1
+    const r = this.rules
+    if (r.integer) {
+      const squareOfSum = mulInt(a[1]!, a[1]!, r.width)
+      const v = Math.trunc((a[2]! - Math.trunc(squareOfSum / n)) / denominator)
+      if (!this.sqrt) return wrapInt(v, r.width)
+      const s = Math.sqrt(v)
+      return s !== s ? 0 : Math.trunc(s)
+    }
+    const v = (a[2]! - (a[1]! * a[1]!) / n) / denominator
+    const res = this.sqrt ? Math.sqrt(v) : v
+    return this.resultScale >= 0 ? roundDecimal(res, this.resultScale) : r.out(res)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// MIN, MAX
+
+/** `MIN`/`MAX` without retraction: the extreme itself (`null` before any value). */
+export class MinMaxImpl implements AggImpl {
+  readonly retractable = false
+  readonly mergeable = true
+  constructor(
+    private readonly arg: number,
+    private readonly max: boolean,
+  ) {}
+  create(): unknown {
+    return null
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    this.offer(h, i, fields[this.arg])
+  }
+  private offer(h: unknown[], i: number, v: unknown): void {
+    const cur = h[i]
+    if (cur === null) h[i] = v
+    else {
+      const c = compareValues(v, cur)
+      if (this.max ? c > 0 : c < 0) h[i] = v
+    }
+  }
+  sub(): void {
+    throw cannotRetract(this.max ? 'MAX' : 'MIN')
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    if (other !== null) this.offer(h, i, other)
+  }
+  value(acc: unknown): unknown {
+    return acc
+  }
+}
+
+/** The state of the cached extreme of {@link MinMaxRetractImpl}. */
+const enum Extreme {
+  /** Must be recomputed from the multiset. */
+  Stale = 0,
+  /** No value with a positive count. */
+  Empty = 1,
+  /** `acc[2]` is the key of the extreme. */
+  Valid = 2,
+}
+
+/**
+ * `MIN`/`MAX` with retraction: `[counts, values, extremeKey, Extreme]`, a multiset (map key ->
+ * count; `values` maps keys to values when values are not primitives, else `null`). Retracting
+ * the extreme makes it stale; it is recomputed by a scan when next read (as Flink's
+ * `MaxWithRetractAggFunction`). Counts may go negative (a retraction before its row), and only
+ * positive ones count.
+ */
+export class MinMaxRetractImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  private readonly primitive: boolean
+  constructor(
+    private readonly arg: number,
+    argType: DataType,
+    private readonly max: boolean,
+  ) {
+    this.primitive = isPrimitiveType(argType)
+  }
+  create(): unknown {
+    return [new Map<unknown, number>(), this.primitive ? null : new Map<unknown, unknown>(), null, Extreme.Empty]
+  }
+  private better(a: unknown, b: unknown): boolean {
+    const c = compareValues(a, b)
+    return this.max ? c > 0 : c < 0
+  }
+  private static valueOf(acc: unknown[], k: unknown): unknown {
+    const values = acc[1] as Map<unknown, unknown> | null
+    return values === null ? k : values.get(k)
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const acc = h[i] as unknown[]
+    const v = fields[this.arg]
+    const k = this.primitive ? v : valueKey(v)
+    const c = bump(acc, k, v, 1)
+    if (c > 0) {
+      const state = acc[3] as Extreme
+      if (state === Extreme.Empty) {
+        acc[2] = k
+        acc[3] = Extreme.Valid
+      } else if (state === Extreme.Valid && this.better(v, MinMaxRetractImpl.valueOf(acc, acc[2]))) acc[2] = k
+    }
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const acc = h[i] as unknown[]
+    const v = fields[this.arg]
+    const k = this.primitive ? v : valueKey(v)
+    const c = bump(acc, k, v, -1)
+    if (c <= 0 && acc[3] === Extreme.Valid && sameKey(acc[2], k)) acc[3] = Extreme.Stale
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    mergeMultiset(h[i] as unknown[], other as unknown[])
+    ;(h[i] as unknown[])[3] = Extreme.Stale
+  }
+  value(acc: unknown): unknown {
+    const a = acc as unknown[]
+    if (a[3] === Extreme.Stale) {
+      let best: unknown = undefined
+      let bestValue: unknown = undefined
+      for (const [k, c] of a[0] as Map<unknown, number>) {
+        if (c <= 0) continue
+        const v = MinMaxRetractImpl.valueOf(a, k)
+        if (best === undefined || this.better(v, bestValue)) {
+          best = k
+          bestValue = v
+        }
+      }
+      if (best === undefined) a[3] = Extreme.Empty
+      else {
+        a[2] = best
+        a[3] = Extreme.Valid
+      }
+    }
+    return a[3] === Extreme.Valid ? MinMaxRetractImpl.valueOf(a, a[2]) : null
+  }
+}
+
+const sameKey = (a: unknown, b: unknown): boolean => a === b || (a !== a && b !== b)
+
+/**
+ * Adds `delta` to the count of key `k` (value `v`) of a multiset accumulator `[counts, values,
+ * ...]`; a count of 0 removes the key. Returns the new count.
+ */
+const bump = (acc: unknown[], k: unknown, v: unknown, delta: number): number => {
+  const counts = acc[0] as Map<unknown, number>
+  const c = (counts.get(k) ?? 0) + delta
+  const values = acc[1] as Map<unknown, unknown> | null
+  if (c === 0) {
+    counts.delete(k)
+    if (values !== null) values.delete(k)
+  } else {
+    counts.set(k, c)
+    if (values !== null && !values.has(k)) values.set(k, v)
+  }
+  return c
+}
+
+/** Adds the counts of multiset `other` into `acc` (both `[counts, values, ...]`). */
+const mergeMultiset = (acc: unknown[], other: unknown[]): void => {
+  const values = other[1] as Map<unknown, unknown> | null
+  for (const [k, c] of other[0] as Map<unknown, number>) bump(acc, k, values === null ? k : values.get(k), c)
+}
+
+// ---------------------------------------------------------------------------------------------
+// FIRST_VALUE, LAST_VALUE
+
+/** `FIRST_VALUE`/`LAST_VALUE` without retraction: the value (`null` before any non-null value). */
+export class FirstLastImpl implements AggImpl {
+  readonly retractable = false
+  readonly mergeable = true
+  constructor(
+    private readonly arg: number,
+    private readonly last: boolean,
+  ) {}
+  create(): unknown {
+    return null
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    if (this.last || h[i] === null) h[i] = fields[this.arg]
+  }
+  sub(): void {
+    throw cannotRetract(this.last ? 'LAST_VALUE' : 'FIRST_VALUE')
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    if (other !== null && (this.last || h[i] === null)) h[i] = other
+  }
+  value(acc: unknown): unknown {
+    return acc
+  }
+}
+
+/** Removes the first element equal to `v` from `list`; whether there was one. */
+const removeFirst = (list: unknown[], v: unknown): boolean => {
+  for (let j = 0; j < list.length; j++) {
+    if (valuesEqual(list[j], v)) {
+      list.splice(j, 1)
+      return true
+    }
+  }
+  return false
+}
+
+/**
+ * `FIRST_VALUE`/`LAST_VALUE` with retraction: the non-null values in arrival order; retracting a
+ * value removes its first occurrence (as Flink's `*WithRetractAggFunction`, with arrival order
+ * instead of wall-clock time).
+ */
+export class FirstLastRetractImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  constructor(
+    private readonly arg: number,
+    private readonly last: boolean,
+  ) {}
+  create(): unknown {
+    return []
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    ;(h[i] as unknown[]).push(fields[this.arg])
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    removeFirst(h[i] as unknown[], fields[this.arg])
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    const a = h[i] as unknown[]
+    for (const v of other as unknown[]) a.push(v)
+  }
+  value(acc: unknown): unknown {
+    const a = acc as unknown[]
+    return a.length === 0 ? null : this.last ? a[a.length - 1] : a[0]
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// LISTAGG
+
+/** `LISTAGG(x[, sep])` without retraction: `[text | null, separator]`. */
+export class ListAggImpl implements AggImpl {
+  readonly retractable = false
+  readonly mergeable = true
+  constructor(
+    private readonly arg: number,
+    private readonly sepArg: number,
+  ) {}
+  create(): unknown {
+    return [null, ',']
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as unknown[]
+    if (this.sepArg >= 0) {
+      const s = fields[this.sepArg]
+      if (typeof s === 'string') a[1] = s
+    }
+    const v = fields[this.arg] as string
+    a[0] = a[0] === null ? v : (a[0] as string) + (a[1] as string) + v
+  }
+  sub(): void {
+    throw cannotRetract('LISTAGG')
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    const a = h[i] as unknown[]
+    const o = other as unknown[]
+    if (o[0] === null) return
+    a[0] = a[0] === null ? o[0] : (a[0] as string) + (o[1] as string) + (o[0] as string)
+    a[1] = o[1]
+  }
+  value(acc: unknown): unknown {
+    return (acc as unknown[])[0]
+  }
+}
+
+/** `LISTAGG(x[, sep])` with retraction: `[values, separator]`, joined when read. */
+export class ListAggRetractImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  constructor(
+    private readonly arg: number,
+    private readonly sepArg: number,
+  ) {}
+  create(): unknown {
+    return [[], ',']
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as unknown[]
+    if (this.sepArg >= 0) {
+      const s = fields[this.sepArg]
+      if (typeof s === 'string') a[1] = s
+    }
+    ;(a[0] as unknown[]).push(fields[this.arg])
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    removeFirst((h[i] as unknown[])[0] as unknown[], fields[this.arg])
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    const a = h[i] as unknown[]
+    const o = other as unknown[]
+    const list = a[0] as unknown[]
+    for (const v of o[0] as unknown[]) list.push(v)
+    if ((o[0] as unknown[]).length > 0) a[1] = o[1]
+  }
+  value(acc: unknown): unknown {
+    const a = acc as unknown[]
+    const list = a[0] as string[]
+    return list.length === 0 ? null : list.join(a[1] as string)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// COLLECT
+
+/** `COLLECT(x)`: a multiset `[counts, values]`; the result is an array with each value repeated by its count. */
+export class CollectImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  private readonly primitive: boolean
+  constructor(
+    private readonly arg: number,
+    argType: DataType,
+  ) {
+    this.primitive = isPrimitiveType(argType)
+  }
+  create(): unknown {
+    return [new Map<unknown, number>(), this.primitive ? null : new Map<unknown, unknown>()]
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const v = fields[this.arg]
+    bump(h[i] as unknown[], this.primitive ? v : valueKey(v), v, 1)
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const v = fields[this.arg]
+    bump(h[i] as unknown[], this.primitive ? v : valueKey(v), v, -1)
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    mergeMultiset(h[i] as unknown[], other as unknown[])
+  }
+  value(acc: unknown): unknown {
+    const a = acc as unknown[]
+    const values = a[1] as Map<unknown, unknown> | null
+    const out: unknown[] = []
+    for (const [k, c] of a[0] as Map<unknown, number>) {
+      const v = values === null ? k : values.get(k)
+      for (let j = 0; j < c; j++) out.push(v)
+    }
+    return out
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// BOOL_AND, BOOL_OR
+
+/** `BOOL_AND`/`BOOL_OR`: `[trues, falses]`. */
+export class BoolImpl implements AggImpl {
+  readonly retractable = true
+  readonly mergeable = true
+  constructor(
+    private readonly arg: number,
+    private readonly and: boolean,
+  ) {}
+  create(): unknown {
+    return [0, 0]
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as number[]
+    if (fields[this.arg] === true) a[0]!++
+    else a[1]!++
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const a = h[i] as number[]
+    if (fields[this.arg] === true) a[0]!--
+    else a[1]!--
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    const a = h[i] as number[]
+    const o = other as number[]
+    a[0]! += o[0]!
+    a[1]! += o[1]!
+  }
+  value(acc: unknown): unknown {
+    const a = acc as number[]
+    const t = a[0]! > 0
+    const f = a[1]! > 0
+    if (this.and) return f ? false : t ? true : null
+    return t ? true : f ? false : null
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// user-defined
+
+/** A user-defined aggregate: its own accumulator, called with `(acc, ...args)`. */
+export class UdafImpl implements AggImpl {
+  readonly retractable: boolean
+  readonly mergeable: boolean
+  /** `[acc, arg1, arg2...]`, reused for every call. */
+  private readonly buf: unknown[]
+  /** `[other]`, reused for `merge`. */
+  private readonly one: unknown[] = [undefined]
+  constructor(
+    private readonly fn: UserAggregateFunction,
+    private readonly args: readonly number[],
+  ) {
+    this.retractable = typeof fn.retract === 'function'
+    this.mergeable = typeof fn.merge === 'function'
+    this.buf = new Array<unknown>(args.length + 1)
+  }
+  create(): unknown {
+    return this.fn.createAccumulator()
+  }
+  private fill(acc: unknown, fields: readonly unknown[]): unknown[] {
+    const buf = this.buf
+    const args = this.args
+    buf[0] = acc
+    for (let k = 0; k < args.length; k++) buf[k + 1] = fields[args[k]!]
+    return buf
+  }
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    Reflect.apply(this.fn.accumulate, this.fn, this.fill(h[i], fields))
+  }
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const retract = this.fn.retract
+    if (retract === undefined) throw cannotRetract('A user-defined aggregate')
+    Reflect.apply(retract, this.fn, this.fill(h[i], fields))
+  }
+  merge(h: unknown[], i: number, other: unknown): void {
+    const merge = this.fn.merge
+    if (merge === undefined) throw new SqlRuntimeError('A user-defined aggregate without merge cannot merge accumulators.')
+    this.one[0] = other
+    merge.call(this.fn, h[i], this.one)
+    this.one[0] = undefined
+  }
+  value(acc: unknown): unknown {
+    return this.fn.getValue(acc)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DISTINCT
+
+/**
+ * `DISTINCT` over another function: `[counts, values, innerAcc]`, a count per distinct argument
+ * value (or tuple); the inner function sees a value when its count becomes positive and loses it
+ * when the count drops back to 0.
+ */
+export class DistinctImpl implements AggImpl {
+  readonly retractable: boolean
+  readonly mergeable: boolean
+  /** Whether the one argument's values are their own keys (so `values` is not kept). */
+  private readonly primitive: boolean
+  private readonly single: boolean
+  /** The arguments of a row, reused to build tuple keys. */
+  private readonly tuple: unknown[]
+  /** Sparse fields, reused to replay a distinct value into the inner function on merge. */
+  private readonly replay: unknown[]
+
+  constructor(
+    private readonly inner: AggImpl,
+    private readonly args: readonly number[],
+    argTypes: readonly DataType[],
+  ) {
+    this.retractable = inner.retractable
+    this.mergeable = inner.mergeable
+    this.single = args.length === 1
+    this.primitive = this.single && isPrimitiveType(argTypes[0]!)
+    this.tuple = new Array<unknown>(args.length)
+    this.replay = new Array<unknown>(args.length === 0 ? 0 : Math.max(...args) + 1)
+  }
+
+  create(): unknown {
+    return [new Map<unknown, number>(), this.primitive ? null : new Map<unknown, unknown>(), this.inner.create()]
+  }
+
+  private keyOf(fields: readonly unknown[]): unknown {
+    if (this.single) {
+      const v = fields[this.args[0]!]
+      return this.primitive ? v : valueKey(v)
+    }
+    const t = this.tuple
+    for (let k = 0; k < t.length; k++) t[k] = fields[this.args[k]!]
+    return tupleKey(t)
+  }
+
+  /** What `values` keeps for a new key: the value, or a copy of the argument tuple. */
+  private stored(fields: readonly unknown[]): unknown {
+    if (this.single) return fields[this.args[0]!]
+    const args = this.args
+    const t = new Array<unknown>(args.length)
+    for (let k = 0; k < args.length; k++) t[k] = fields[args[k]!]
+    return t
+  }
+
+  add(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const acc = h[i] as unknown[]
+    const k = this.keyOf(fields)
+    const c = bump(acc, k, this.primitive ? k : this.stored(fields), 1)
+    if (c === 1) this.inner.add(acc, 2, fields)
+  }
+
+  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
+    const acc = h[i] as unknown[]
+    const k = this.keyOf(fields)
+    const values = acc[1] as Map<unknown, unknown> | null
+    const c = bump(acc, k, values === null ? k : this.stored(fields), -1)
+    if (c === 0) this.inner.sub(acc, 2, fields)
+  }
+
+  /** The fields of a stored distinct value, for the inner function. */
+  private replayFields(stored: unknown): readonly unknown[] {
+    const r = this.replay
+    const args = this.args
+    if (this.single) r[args[0]!] = stored
+    else for (let k = 0; k < args.length; k++) r[args[k]!] = (stored as unknown[])[k]
+    return r
+  }
+
+  merge(h: unknown[], i: number, other: unknown): void {
+    const acc = h[i] as unknown[]
+    const o = other as unknown[]
+    const counts = acc[0] as Map<unknown, number>
+    const oValues = o[1] as Map<unknown, unknown> | null
+    for (const [k, c] of o[0] as Map<unknown, number>) {
+      const before = counts.get(k) ?? 0
+      const stored = oValues === null ? k : oValues.get(k)
+      const after = bump(acc, k, stored, c)
+      if (before <= 0 && after > 0) this.inner.add(acc, 2, this.replayFields(stored))
+      else if (before > 0 && after <= 0) this.inner.sub(acc, 2, this.replayFields(stored))
+    }
+  }
+
+  value(acc: unknown): unknown {
+    return this.inner.value((acc as unknown[])[2])
+  }
+}

@@ -1,0 +1,390 @@
+/**
+ * The built-in aggregate functions (Flink's): their names, their result types, and the compiled
+ * {@link AggsHandle} that computes any list of aggregate calls on the per-record path.
+ *
+ * @packageDocumentation
+ */
+import { SqlRuntimeError } from '../errors.js'
+import type { DataType } from '../types/data-type.js'
+import { DataTypes, formatType, isNumeric, isString, withNullability } from '../types/data-type.js'
+import type { AggregateCall, AggsHandle } from './aggregate-call.js'
+import type { AggImpl } from './aggregate-impls.js'
+import {
+  AvgImpl,
+  BoolImpl,
+  CollectImpl,
+  CountImpl,
+  DistinctImpl,
+  FirstLastImpl,
+  FirstLastRetractImpl,
+  ListAggImpl,
+  ListAggRetractImpl,
+  MinMaxImpl,
+  MinMaxRetractImpl,
+  Sum0Impl,
+  SumImpl,
+  UdafImpl,
+  VarianceImpl,
+} from './aggregate-impls.js'
+
+/**
+ * The names (upper case) of the built-in aggregate functions a query can call: a call of one of
+ * these is an aggregate, not a scalar function.
+ *
+ * @remarks
+ * `STDDEV` is `STDDEV_SAMP` and `VARIANCE` is `VAR_SAMP`, as in Flink. `SUM0` (Flink's internal
+ * `$SUM0`: a `SUM` that is 0 on no rows) is not callable from SQL, but {@link createAggsHandle}
+ * and {@link inferAggregateType} accept it for plans that need it.
+ *
+ * @category Functions
+ * @since 0.1.0
+ */
+export const AGGREGATE_NAMES: ReadonlySet<string> = new Set([
+  'COUNT',
+  'SUM',
+  'AVG',
+  'MIN',
+  'MAX',
+  'FIRST_VALUE',
+  'LAST_VALUE',
+  'LISTAGG',
+  'COLLECT',
+  'STDDEV_POP',
+  'STDDEV_SAMP',
+  'STDDEV',
+  'VAR_POP',
+  'VAR_SAMP',
+  'VARIANCE',
+  'BOOL_AND',
+  'BOOL_OR',
+])
+
+/** The canonical name of a built-in aggregate (`STDDEV` -> `STDDEV_SAMP`), upper case. */
+export const canonicalAggregateName = (name: string): string => {
+  const n = name.toUpperCase()
+  return n === 'STDDEV' ? 'STDDEV_SAMP' : n === 'VARIANCE' ? 'VAR_SAMP' : n === '$SUM0' ? 'SUM0' : n
+}
+
+/**
+ * Where an aggregate call appears, for the nullability of its result (as Calcite's
+ * `ARG0_NULLABLE_IF_EMPTY`).
+ *
+ * @category Functions
+ * @since 0.1.0
+ */
+export interface AggregateTypeContext {
+  /**
+   * The number of grouping keys of the aggregation (`GROUP BY` columns, window columns
+   * included). 0, the default, is a global aggregation: it can see no rows at all, so `SUM`, `MIN`,
+   * `AVG`... become nullable.
+   */
+  readonly groupCount?: number
+  /** Whether the call has `FILTER (WHERE ...)` (it can see no rows, so its result is nullable). */
+  readonly hasFilter?: boolean
+}
+
+const cannotApply = (name: string, argTypes: readonly DataType[], forms: string): string =>
+  `Cannot apply '${name}' to arguments of type '${name}(${argTypes.map((t) => `<${formatType(t)}>`).join(', ')})'. Supported form(s): ${forms}`
+
+const arity = (name: string, n: number): string => `Invalid number of arguments to function '${name}'. Was expecting ${n} arguments`
+
+const isComparable = (t: DataType): boolean =>
+  t.kind !== 'ARRAY' && t.kind !== 'MULTISET' && t.kind !== 'MAP' && t.kind !== 'ROW' && t.kind !== 'NULL'
+
+/**
+ * The result type of a built-in aggregate call, as Flink infers it, or a message saying why the
+ * arguments do not fit.
+ *
+ * @remarks
+ * - `COUNT(*)`, `COUNT(x, ...)`: `BIGINT NOT NULL`.
+ * - `SUM(x)`: the argument's type (`TINYINT`, `SMALLINT` and `INT` sums wrap around on overflow,
+ *   as in Flink), `DECIMAL(p, s)` gives `DECIMAL(38, s)`. `SUM0`: the same, `NOT NULL`.
+ * - `AVG(x)`: the argument's type (`AVG` of an `INT` column is an `INT`: integer division,
+ *   truncated), `DECIMAL(p, s)` gives `DECIMAL(38, max(6, s))`.
+ * - `STDDEV_POP`, `STDDEV_SAMP`, `VAR_POP`, `VAR_SAMP`: as `AVG` (Flink rewrites them into sums
+ *   of the argument's type, so an `INT` column gives a truncated `INT`); always nullable.
+ * - `MIN`, `MAX`, `FIRST_VALUE`, `LAST_VALUE`: the argument's type.
+ * - `LISTAGG(x[, sep])`: `STRING`, nullable. `COLLECT(x)`: `MULTISET<x> NOT NULL`.
+ * - `BOOL_AND`, `BOOL_OR`: `BOOLEAN`.
+ *
+ * Nullability otherwise follows Calcite: nullable when the argument is, and also when the call
+ * can see no rows (a global aggregation, or a `FILTER`); see {@link AggregateTypeContext}.
+ * `DISTINCT` does not change the type. User-defined aggregates are typed by their definitions,
+ * not here.
+ *
+ * @category Functions
+ * @since 0.1.0
+ */
+export const inferAggregateType = (
+  name: string,
+  argTypes: readonly DataType[],
+  distinct: boolean,
+  context: AggregateTypeContext = {},
+): DataType | string => {
+  void distinct
+  const n = canonicalAggregateName(name)
+  const shown = name.toUpperCase()
+  const mayBeEmpty = (context.groupCount ?? 0) === 0 || context.hasFilter === true
+  const arg0 = argTypes[0]
+  const nullableIfEmpty = (t: DataType): DataType => withNullability(t, t.nullable || mayBeEmpty)
+  const one = (): string | undefined => (argTypes.length !== 1 ? arity(shown, 1) : undefined)
+  switch (n) {
+    case 'COUNT':
+      return DataTypes.BIGINT(false)
+    case 'SUM':
+    case 'SUM0': {
+      const bad = one()
+      if (bad !== undefined) return bad
+      if (!isNumeric(arg0!)) return cannotApply(shown, argTypes, `'${shown}(<NUMERIC>)'`)
+      const t = arg0!.kind === 'DECIMAL' ? DataTypes.DECIMAL(38, arg0!.scale, arg0!.nullable) : withNullability(arg0!, arg0!.nullable)
+      return n === 'SUM0' ? withNullability(t, false) : nullableIfEmpty(t)
+    }
+    case 'AVG':
+    case 'STDDEV_POP':
+    case 'STDDEV_SAMP':
+    case 'VAR_POP':
+    case 'VAR_SAMP': {
+      const bad = one()
+      if (bad !== undefined) return bad
+      if (!isNumeric(arg0!)) return cannotApply(shown, argTypes, `'${shown}(<NUMERIC>)'`)
+      const t = arg0!.kind === 'DECIMAL' ? DataTypes.DECIMAL(38, Math.max(6, arg0!.scale), arg0!.nullable) : arg0!
+      return n === 'AVG' ? nullableIfEmpty(t) : withNullability(t, true)
+    }
+    case 'MIN':
+    case 'MAX': {
+      const bad = one()
+      if (bad !== undefined) return bad
+      if (!isComparable(arg0!)) return cannotApply(shown, argTypes, `'${shown}(<COMPARABLE_TYPE>)'`)
+      return nullableIfEmpty(withoutAttribute(arg0!))
+    }
+    case 'FIRST_VALUE':
+    case 'LAST_VALUE': {
+      const bad = one()
+      if (bad !== undefined) return bad
+      if (arg0!.kind === 'NULL') return cannotApply(shown, argTypes, `'${shown}(<ANY>)'`)
+      return nullableIfEmpty(withoutAttribute(arg0!))
+    }
+    case 'LISTAGG': {
+      if (argTypes.length !== 1 && argTypes.length !== 2) return `Invalid number of arguments to function '${shown}'. Was expecting 1 or 2 arguments`
+      if (!argTypes.every(isString)) return cannotApply(shown, argTypes, `'${shown}(<CHARACTER>)', '${shown}(<CHARACTER>, <CHARACTER>)'`)
+      return DataTypes.STRING(true)
+    }
+    case 'COLLECT': {
+      const bad = one()
+      if (bad !== undefined) return bad
+      if (arg0!.kind === 'NULL') return cannotApply(shown, argTypes, `'${shown}(<ANY>)'`)
+      return DataTypes.MULTISET(withoutAttribute(arg0!), false)
+    }
+    case 'BOOL_AND':
+    case 'BOOL_OR': {
+      const bad = one()
+      if (bad !== undefined) return bad
+      if (arg0!.kind !== 'BOOLEAN') return cannotApply(shown, argTypes, `'${shown}(<BOOLEAN>)'`)
+      return nullableIfEmpty(arg0!)
+    }
+    default:
+      return `No match found for function signature ${shown}(${argTypes.map((t) => `<${formatType(t)}>`).join(', ')})`
+  }
+}
+
+/** The type without a time attribute (an aggregate of a rowtime column is a plain timestamp). */
+const withoutAttribute = (t: DataType): DataType => {
+  if ((t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ') && t.timeAttribute !== undefined) {
+    const { timeAttribute: _, ...rest } = t
+    return rest
+  }
+  return t
+}
+
+/**
+ * How {@link createAggsHandle} builds its accumulators.
+ *
+ * @category Functions
+ * @since 0.1.0
+ */
+export interface AggsHandleOptions {
+  /**
+   * Whether the handle must support `retract` (default `true`). With `false`, `MIN`, `MAX`,
+   * `FIRST_VALUE`, `LAST_VALUE` and `LISTAGG` keep only their current result instead of every
+   * value they saw (as Flink's non-retracting variants), and `retract` throws for them; choose
+   * it for insert-only inputs.
+   */
+  readonly retraction?: boolean
+}
+
+/** Which arguments must be non-null for a row to count. */
+const enum NullCheck {
+  None = 0,
+  First = 1,
+  All = 2,
+}
+
+const describeCall = (c: AggregateCall): string =>
+  `${c.name.toUpperCase()}(${c.distinct ? 'DISTINCT ' : ''}${c.args.length === 0 ? '*' : c.args.map((a) => `$${a}`).join(', ')})${c.alias === undefined ? '' : ` AS ${c.alias}`}`
+
+const implOf = (call: AggregateCall, retraction: boolean): AggImpl => {
+  if (call.udaf !== undefined) return new UdafImpl(call.udaf, call.args)
+  const name = canonicalAggregateName(call.name)
+  const arg = call.args.length > 0 ? call.args[0]! : -1
+  const argType = call.argTypes[0]
+  switch (name) {
+    case 'COUNT':
+      return new CountImpl()
+    case 'SUM':
+      return new SumImpl(arg, argType!)
+    case 'SUM0':
+      return new Sum0Impl(arg, argType!)
+    case 'AVG':
+      return new AvgImpl(arg, argType!)
+    case 'MIN':
+    case 'MAX':
+      return retraction ? new MinMaxRetractImpl(arg, argType!, name === 'MAX') : new MinMaxImpl(arg, name === 'MAX')
+    case 'FIRST_VALUE':
+    case 'LAST_VALUE':
+      return retraction ? new FirstLastRetractImpl(arg, name === 'LAST_VALUE') : new FirstLastImpl(arg, name === 'LAST_VALUE')
+    case 'LISTAGG': {
+      const sep = call.args.length > 1 ? call.args[1]! : -1
+      return retraction ? new ListAggRetractImpl(arg, sep) : new ListAggImpl(arg, sep)
+    }
+    case 'COLLECT':
+      return new CollectImpl(arg, argType!)
+    case 'STDDEV_POP':
+    case 'STDDEV_SAMP':
+    case 'VAR_POP':
+    case 'VAR_SAMP':
+      return new VarianceImpl(arg, argType!, name.startsWith('STDDEV'), name.endsWith('_POP'))
+    case 'BOOL_AND':
+    case 'BOOL_OR':
+      return new BoolImpl(arg, name === 'BOOL_AND')
+    default:
+      throw new SqlRuntimeError(`Unknown aggregate function ${describeCall(call)}: neither built in nor given as a user-defined aggregate (udaf).`)
+  }
+}
+
+/**
+ * Compiles aggregate calls into one {@link AggsHandle}: the accumulators of all calls in one
+ * array, updated by a loop over the calls per row.
+ *
+ * @remarks
+ * Semantics, as Flink's:
+ * - NULL arguments are ignored: `COUNT(x)` counts the rows where `x` (every argument, with
+ *   several) is not NULL, `SUM`, `AVG`, `MIN`... skip NULLs, and give NULL when they saw no
+ *   non-null value (`SUM0` gives 0, `COUNT` 0, `COLLECT` an empty multiset). `COUNT(*)` counts
+ *   rows. User-defined aggregates receive NULLs as they are.
+ * - `FILTER (WHERE ...)` (`filterArg`): only rows whose filter field is `true` count.
+ * - `DISTINCT`: each distinct argument value (tuple, with several arguments) counts once; the
+ *   accumulator keeps a count per distinct value, so `DISTINCT` retracts and merges exactly.
+ * - Retraction (`retract`): every built-in function retracts; with `options.retraction`
+ *   (default) `MIN`/`MAX` keep a multiset of their values (a map value -> count, the extreme
+ *   recomputed lazily when it is retracted), `FIRST_VALUE`/`LAST_VALUE`/`LISTAGG` the list of their
+ *   values (retracting a value removes its first occurrence), as Flink's `*WithRetract`
+ *   variants. A user-defined aggregate retracts when it has `retract`.
+ * - Merging (`merge`, for sliced and session windows): every built-in function merges; merging
+ *   never changes `other`. `FIRST_VALUE`/`LAST_VALUE`/`LISTAGG` treat `other` as coming after
+ *   `accs`.
+ * - Exact numerics: `TINYINT`/`SMALLINT`/`INT` sums wrap around as in Flink, `DECIMAL` sums are
+ *   rounded to the scale after each step, `AVG` of integers truncates; `FLOAT` results are
+ *   rounded to single precision.
+ *
+ * Accumulators are plain data (numbers, strings, arrays, `Map`s), so they live in keyed state of
+ * either backend and in checkpoints. Per record the handle allocates nothing beyond what an
+ * accumulator keeps (a new distinct value, a value of `MIN`/`MAX` with retraction...).
+ *
+ * @throws SqlRuntimeError for a call that is neither built in nor has a `udaf`
+ * @category Functions
+ * @since 0.1.0
+ */
+export const createAggsHandle = (calls: readonly AggregateCall[], options: AggsHandleOptions = {}): AggsHandle => {
+  const retraction = options.retraction ?? true
+  const impls: AggImpl[] = []
+  const filters: number[] = []
+  const checks: NullCheck[] = []
+  for (const call of calls) {
+    let impl = implOf(call, retraction)
+    if (call.distinct) impl = new DistinctImpl(impl, call.args, call.argTypes)
+    impls.push(impl)
+    filters.push(call.filterArg ?? -1)
+    const name = canonicalAggregateName(call.name)
+    checks.push(call.udaf !== undefined || call.args.length === 0 ? NullCheck.None : name === 'COUNT' && call.args.length > 1 ? NullCheck.All : NullCheck.First)
+  }
+  return new BuiltinAggsHandle(calls.map(describeCall), impls, filters, checks, calls.map((c) => c.args))
+}
+
+/** The handle: a loop over the calls' implementations. */
+class BuiltinAggsHandle implements AggsHandle {
+  readonly retractable: boolean
+  readonly mergeable: boolean
+  private readonly n: number
+
+  constructor(
+    private readonly names: readonly string[],
+    private readonly impls: readonly AggImpl[],
+    private readonly filters: readonly number[],
+    private readonly checks: readonly NullCheck[],
+    private readonly args: readonly (readonly number[])[],
+  ) {
+    this.n = impls.length
+    this.retractable = impls.every((i) => i.retractable)
+    this.mergeable = impls.every((i) => i.mergeable)
+  }
+
+  createAccumulators(): unknown[] {
+    const n = this.n
+    const accs = new Array<unknown>(n)
+    for (let i = 0; i < n; i++) accs[i] = this.impls[i]!.create()
+    return accs
+  }
+
+  /** Whether the row counts for call `i`: its filter is true and its arguments are not NULL. */
+  private counts(i: number, fields: readonly unknown[]): boolean {
+    const f = this.filters[i]!
+    if (f >= 0 && fields[f] !== true) return false
+    const check = this.checks[i]!
+    if (check === NullCheck.None) return true
+    const args = this.args[i]!
+    if (check === NullCheck.First) {
+      const v = fields[args[0]!]
+      return v !== null && v !== undefined
+    }
+    for (let k = 0; k < args.length; k++) {
+      const v = fields[args[k]!]
+      if (v === null || v === undefined) return false
+    }
+    return true
+  }
+
+  accumulate(accs: unknown[], fields: readonly unknown[]): void {
+    const impls = this.impls
+    for (let i = 0; i < this.n; i++) if (this.counts(i, fields)) impls[i]!.add(accs, i, fields)
+  }
+
+  retract(accs: unknown[], fields: readonly unknown[]): void {
+    if (!this.retractable) throw this.cannot('retract')
+    const impls = this.impls
+    for (let i = 0; i < this.n; i++) if (this.counts(i, fields)) impls[i]!.sub(accs, i, fields)
+  }
+
+  merge(accs: unknown[], other: readonly unknown[]): void {
+    if (!this.mergeable) throw this.cannot('merge')
+    const impls = this.impls
+    for (let i = 0; i < this.n; i++) impls[i]!.merge(accs, i, other[i])
+  }
+
+  getValue(accs: readonly unknown[]): unknown[] {
+    const out = new Array<unknown>(this.n)
+    this.writeValues(accs, out, 0)
+    return out
+  }
+
+  writeValues(accs: readonly unknown[], target: unknown[], offset: number): void {
+    const impls = this.impls
+    for (let i = 0; i < this.n; i++) target[offset + i] = impls[i]!.value(accs[i])
+  }
+
+  private cannot(what: 'retract' | 'merge'): SqlRuntimeError {
+    const which = this.impls.flatMap((impl, i) => ((what === 'retract' ? impl.retractable : impl.mergeable) ? [] : [this.names[i]!]))
+    return new SqlRuntimeError(
+      `Aggregate ${which.join(', ')} cannot ${what}: ${what === 'retract' ? 'the input has updates or deletes, which needs a retract method' : 'this window needs a merge method'} (built-in aggregates support both; a user-defined aggregate needs '${what}').`,
+    )
+  }
+}
