@@ -21,7 +21,8 @@ export interface SqlProblem {
 }
 
 /** A problem as one line: `line 2, column 17: Column 'x' not found in any table.` */
-export const formatProblem = (p: SqlProblem): string => (p.pos === undefined ? p.message : `line ${p.pos.line}, column ${p.pos.column}: ${p.message}`)
+export const formatProblem = (p: SqlProblem): string =>
+  p.pos === undefined || p.pos.line === 0 ? p.message : `line ${p.pos.line}, column ${p.pos.column}: ${p.message}`
 
 /**
  * A statement that cannot run as written: a syntax error (`phase: 'parse'`), a name or type that

@@ -28,6 +28,8 @@ const jsonValue = (_k: string, v: unknown): unknown => {
   if (v instanceof Map) return { $map: [...v] }
   if (v instanceof Uint8Array) return { $bytes: Array.from(v) }
   if (typeof v === 'bigint') return { $bigint: v.toString() }
+  // JSON writes NaN and the infinities as null: keep them apart from NULL
+  if (typeof v === 'number' && !Number.isFinite(v)) return { $number: String(v) }
   return v
 }
 

@@ -1,0 +1,471 @@
+/**
+ * Rewrites of the relational plan into the operators Strom runs in streaming: calc merging,
+ * window aggregation over window TVFs, Top-N / deduplication / window Top-N from ranked OVER
+ * windows, and interval and window joins from join conditions.
+ *
+ * @packageDocumentation
+ */
+import { call, inputRef, type Rex } from '../expr/rex.js'
+import { isRowtime, isTimeAttribute, DataTypes } from '../types/data-type.js'
+import type { AggregateRel, CalcRel, Field, JoinRel, OverAggregateRel, Rel, SortKey, WindowTvfRel } from './rel.js'
+
+// ---------------------------------------------------------------------------------------------
+// expression utilities
+// ---------------------------------------------------------------------------------------------
+
+/** Replaces input references (side 0) by the given expressions. */
+export const substituteRefs = (r: Rex, by: readonly Rex[]): Rex => {
+  switch (r.kind) {
+    case 'input':
+      return r.side === 0 ? by[r.index]! : r
+    case 'literal':
+      return r
+    case 'field':
+      return { ...r, expr: substituteRefs(r.expr, by) }
+    case 'call':
+      return { ...r, args: r.args.map((a) => substituteRefs(a, by)) }
+    case 'udf':
+      return { ...r, args: r.args.map((a) => substituteRefs(a, by)) }
+  }
+}
+
+/** The side-0 input fields an expression reads. */
+export const refsOf = (r: Rex, into: Set<number> = new Set()): Set<number> => {
+  switch (r.kind) {
+    case 'input':
+      if (r.side === 0) into.add(r.index)
+      break
+    case 'literal':
+      break
+    case 'field':
+      refsOf(r.expr, into)
+      break
+    default:
+      for (const a of r.args) refsOf(a, into)
+  }
+  return into
+}
+
+/** Renumbers the side-0 input references by `map` (old index -> new index). */
+export const remapRefs = (r: Rex, map: (i: number) => number): Rex => {
+  switch (r.kind) {
+    case 'input':
+      return r.side === 0 ? inputRef(map(r.index), r.type) : r
+    case 'literal':
+      return r
+    case 'field':
+      return { ...r, expr: remapRefs(r.expr, map) }
+    case 'call':
+      return { ...r, args: r.args.map((a) => remapRefs(a, map)) }
+    case 'udf':
+      return { ...r, args: r.args.map((a) => remapRefs(a, map)) }
+  }
+}
+
+const isRef = (r: Rex | undefined, index?: number): r is Extract<Rex, { kind: 'input' }> => r !== undefined && r.kind === 'input' && r.side === 0 && (index === undefined || r.index === index)
+
+const isNonDeterministic = (r: Rex): boolean => {
+  switch (r.kind) {
+    case 'input':
+    case 'literal':
+      return false
+    case 'field':
+      return isNonDeterministic(r.expr)
+    case 'udf':
+      return !r.deterministic || r.args.some(isNonDeterministic)
+    case 'call':
+      return NON_DETERMINISTIC.has(r.op) || r.args.some(isNonDeterministic)
+  }
+}
+
+const NON_DETERMINISTIC = new Set(['RAND', 'RAND_INTEGER', 'UUID', 'NOW', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIME', 'PROCTIME', 'CURRENT_WATERMARK', 'UNIX_TIMESTAMP'])
+
+const splitAnd = (r: Rex): Rex[] => (r.kind === 'call' && r.op === 'AND' ? r.args.flatMap(splitAnd) : [r])
+const andAll = (rs: readonly Rex[]): Rex | undefined => (rs.length === 0 ? undefined : rs.reduce((a, b) => call('AND', [a, b], DataTypes.BOOLEAN(a.type.nullable || b.type.nullable))))
+
+const isIdentityCalc = (c: CalcRel): boolean =>
+  c.condition === undefined && c.projects.length === c.input.fields.length && c.projects.every((p, i) => isRef(p, i)) && c.fields.every((f, i) => f.name === c.input.fields[i]!.name)
+
+// ---------------------------------------------------------------------------------------------
+// the driver
+// ---------------------------------------------------------------------------------------------
+
+/** Applies the rules bottom-up until the plan no longer changes. */
+export const optimize = (rel: Rel): Rel => {
+  let current = rel
+  for (let i = 0; i < 10; i++) {
+    const next = rewrite(current)
+    if (next === current) return current
+    current = next
+  }
+  return current
+}
+
+const withInputs = (rel: Rel, inputs: readonly Rel[]): Rel => {
+  switch (rel.kind) {
+    case 'scan':
+    case 'streamScan':
+    case 'values':
+      return rel
+    case 'join':
+    case 'intervalJoin':
+    case 'windowJoin':
+    case 'temporalJoin':
+      return inputs[0] === rel.left && inputs[1] === rel.right ? rel : { ...rel, left: inputs[0]!, right: inputs[1]! }
+    case 'lookupJoin':
+      return inputs[0] === rel.left ? rel : { ...rel, left: inputs[0]! }
+    case 'union':
+      return inputs.every((x, i) => x === rel.inputs[i]) ? rel : { ...rel, inputs }
+    default:
+      return inputs[0] === rel.input ? rel : ({ ...rel, input: inputs[0]! } as Rel)
+  }
+}
+
+const childrenOf = (rel: Rel): readonly Rel[] => {
+  switch (rel.kind) {
+    case 'scan':
+    case 'streamScan':
+    case 'values':
+      return []
+    case 'join':
+    case 'intervalJoin':
+    case 'windowJoin':
+    case 'temporalJoin':
+      return [rel.left, rel.right]
+    case 'lookupJoin':
+      return [rel.left]
+    case 'union':
+      return rel.inputs
+    default:
+      return [rel.input]
+  }
+}
+
+const rewrite = (rel: Rel): Rel => {
+  const kids = childrenOf(rel)
+  const newKids = kids.map(rewrite)
+  const node = newKids.some((k, i) => k !== kids[i]) ? withInputs(rel, newKids) : rel
+  return rewriteNode(node)
+}
+
+const rewriteNode = (rel: Rel): Rel => {
+  switch (rel.kind) {
+    case 'calc':
+      return mergeCalc(rel) ?? rankRule(rel) ?? rel
+    case 'aggregate':
+      return windowAggregateRule(rel) ?? rel
+    case 'join':
+      return windowJoinRule(rel) ?? intervalJoinRule(rel) ?? rel
+    default:
+      return rel
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calc
+// ---------------------------------------------------------------------------------------------
+
+const mergeCalc = (c: CalcRel): Rel | undefined => {
+  if (isIdentityCalc(c)) return c.input
+  if (c.input.kind !== 'calc') return undefined
+  const inner = c.input
+  // a non-deterministic inner projection read twice would be computed twice
+  if (inner.projects.some(isNonDeterministic)) return undefined
+  const projects = c.projects.map((p) => substituteRefs(p, inner.projects))
+  const outerCond = c.condition === undefined ? undefined : substituteRefs(c.condition, inner.projects)
+  const condition = inner.condition === undefined ? outerCond : outerCond === undefined ? inner.condition : call('AND', [inner.condition, outerCond], DataTypes.BOOLEAN())
+  return { kind: 'calc', input: inner.input, projects, fields: c.fields, ...(condition === undefined ? {} : { condition }) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// window aggregation
+// ---------------------------------------------------------------------------------------------
+
+/** The window TVF under an aggregate's input (directly or under one Calc), with that Calc. */
+const windowTvfUnder = (input: Rel): { tvf: WindowTvfRel; calc: CalcRel | undefined } | undefined => {
+  if (input.kind === 'windowTvf') return { tvf: input, calc: undefined }
+  if (input.kind === 'calc' && input.input.kind === 'windowTvf') return { tvf: input.input, calc: input }
+  return undefined
+}
+
+const windowAggregateRule = (agg: AggregateRel): Rel | undefined => {
+  const found = windowTvfUnder(agg.input)
+  if (found === undefined) return undefined
+  const { tvf } = found
+  const n = tvf.input.fields.length
+  const calc = found.calc ?? ({ kind: 'calc', input: tvf, projects: tvf.fields.map((f, i) => inputRef(i, f.type)), fields: tvf.fields } as CalcRel)
+  // which of the aggregate's input fields are window_start / window_end / window_time
+  const windowProp = (j: number): number => {
+    const p = calc.projects[j]
+    return isRef(p) && p.index >= n ? p.index - n : -1
+  }
+  const groupProps = agg.groupIndices.map(windowProp)
+  if (!groupProps.includes(0) || !groupProps.includes(1)) return undefined
+  if (calc.condition !== undefined && [...refsOf(calc.condition)].some((i) => i >= n)) return undefined
+  // every other projection used by the aggregate must read the TVF's input only
+  const used = new Set<number>([...agg.groupIndices.filter((_, k) => groupProps[k]! < 0), ...agg.aggs.flatMap((a) => [...a.args, ...(a.filterArg === undefined ? [] : [a.filterArg])])])
+  for (const j of used) if ([...refsOf(calc.projects[j]!)].some((i) => i >= n)) return undefined
+  const kept = [...used].sort((a, b) => a - b)
+  const projects = kept.map((j) => calc.projects[j]!)
+  const names = kept.map((j) => calc.fields[j]!.name)
+  let timeIndex = projects.findIndex((p) => isRef(p, tvf.timeIndex))
+  if (timeIndex < 0) {
+    projects.push(inputRef(tvf.timeIndex, tvf.input.fields[tvf.timeIndex]!.type))
+    names.push(tvf.input.fields[tvf.timeIndex]!.name)
+    timeIndex = projects.length - 1
+  }
+  const newIndex = (j: number): number => kept.indexOf(j)
+  const pre: CalcRel = {
+    kind: 'calc',
+    input: tvf.input,
+    projects,
+    fields: projects.map((p, i) => ({ name: names[i]!, type: p.type })),
+    ...(calc.condition === undefined ? {} : { condition: calc.condition }),
+  }
+  const plainGroups = agg.groupIndices.filter((_, k) => groupProps[k]! < 0)
+  const groupIndices = plainGroups.map(newIndex)
+  const aggs = agg.aggs.map((a) => ({ ...a, args: a.args.map(newIndex), ...(a.filterArg === undefined ? {} : { filterArg: newIndex(a.filterArg) }) }))
+  const windowFields = tvf.fields.slice(n)
+  const fields: Field[] = [...groupIndices.map((g) => pre.fields[g]!), ...agg.fields.slice(agg.groupIndices.length), ...windowFields]
+  const wagg: Rel = {
+    kind: 'windowAggregate',
+    input: pre,
+    window: tvf.window,
+    timeIndex,
+    isEventTime: isRowtime(tvf.input.fields[tvf.timeIndex]!.type),
+    groupIndices,
+    aggs,
+    fields,
+  }
+  // back to the aggregate's field order: groups (window properties in place), then aggregates
+  const g = groupIndices.length
+  const a = aggs.length
+  let plain = 0
+  const out = agg.groupIndices.map((_, k) => {
+    const prop = groupProps[k]!
+    const idx = prop >= 0 ? g + a + prop : plain++
+    return inputRef(idx, fields[idx]!.type)
+  })
+  for (let i = 0; i < a; i++) out.push(inputRef(g + i, fields[g + i]!.type))
+  return { kind: 'calc', input: wagg, projects: out, fields: agg.fields.map((f, i) => ({ name: f.name, type: out[i]!.type })) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top-N, deduplication, window Top-N
+// ---------------------------------------------------------------------------------------------
+
+const RANKS = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK'])
+
+/** The rank range a condition on the rank field sets (`rn <= 3`, `rn = 1`, `rn BETWEEN 2 AND 5`), and what remains. */
+const rankRange = (cond: Rex, rankField: number): { start: number; end: number; rest: Rex[] } | undefined => {
+  let start = 1
+  let end = Number.POSITIVE_INFINITY
+  const rest: Rex[] = []
+  let found = false
+  const num = (r: Rex | undefined): number | undefined => (r !== undefined && r.kind === 'literal' && typeof r.value === 'number' ? r.value : r !== undefined && r.kind === 'call' && r.op === 'CAST' ? num(r.args[0]) : undefined)
+  for (const c of splitAnd(cond)) {
+    if (c.kind === 'call' && c.args.length === 2) {
+      const [a, b] = c.args
+      const flip: Record<string, string> = { '<=': '>=', '<': '>', '>=': '<=', '>': '<', '=': '=' }
+      let op = c.op
+      let v: number | undefined
+      if (isRef(a, rankField)) v = num(b)
+      else if (isRef(b, rankField)) {
+        v = num(a)
+        op = flip[op] ?? op
+      }
+      if (v !== undefined) {
+        found = true
+        if (op === '<=') end = Math.min(end, v)
+        else if (op === '<') end = Math.min(end, v - 1)
+        else if (op === '>=') start = Math.max(start, v)
+        else if (op === '>') start = Math.max(start, v + 1)
+        else if (op === '=') {
+          start = Math.max(start, v)
+          end = Math.min(end, v)
+        } else {
+          found = false
+          rest.push(c)
+        }
+        continue
+      }
+    }
+    if (c.kind === 'call' && c.op === 'BETWEEN' && isRef(c.args[0], rankField) && num(c.args[1]) !== undefined && num(c.args[2]) !== undefined) {
+      found = true
+      start = Math.max(start, num(c.args[1])!)
+      end = Math.min(end, num(c.args[2])!)
+      continue
+    }
+    rest.push(c)
+  }
+  if (!found || !Number.isFinite(end)) return undefined
+  return { start, end, rest }
+}
+
+/** Where window_start / window_end of a window TVF (or a window aggregate) are among a node's fields. */
+const windowColumns = (rel: Rel): { start: number; end: number } | undefined => {
+  if (rel.kind === 'windowTvf' || rel.kind === 'windowAggregate') {
+    const n = rel.fields.length
+    return { start: n - 3, end: n - 2 }
+  }
+  if (rel.kind === 'calc') {
+    const inner = windowColumns(rel.input)
+    if (inner === undefined) return undefined
+    const start = rel.projects.findIndex((p) => isRef(p, inner.start))
+    const end = rel.projects.findIndex((p) => isRef(p, inner.end))
+    return start >= 0 && end >= 0 ? { start, end } : undefined
+  }
+  return undefined
+}
+
+const rankRule = (c: CalcRel): Rel | undefined => {
+  if (c.condition === undefined || c.input.kind !== 'overAggregate') return undefined
+  const over: OverAggregateRel = c.input
+  if (over.aggs.length !== 1 || !RANKS.has(over.aggs[0]!.name)) return undefined
+  const n = over.input.fields.length
+  const range = rankRange(c.condition, n)
+  if (range === undefined) return undefined
+  const rankType = over.aggs[0]!.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK'
+  const outputsRank = c.projects.some((p) => refsOf(p).has(n)) || range.rest.some((r) => refsOf(r).has(n))
+  const input = over.input
+  const win = windowColumns(input)
+  const partitionsByWindow = win !== undefined && over.partitionKeys.includes(win.start) && over.partitionKeys.includes(win.end)
+  let ranked: Rel
+  const fields = outputsRank ? over.fields : input.fields
+  const orderKeys: readonly SortKey[] = over.orderKeys
+  if (partitionsByWindow) {
+    ranked = {
+      kind: 'windowRank',
+      input,
+      rankType,
+      partitionKeys: over.partitionKeys.filter((k) => k !== win!.start && k !== win!.end),
+      orderKeys,
+      rankStart: range.start,
+      rankEnd: range.end,
+      outputRankNumber: outputsRank,
+      windowStartIndex: win!.start,
+      windowEndIndex: win!.end,
+      fields,
+    }
+  } else if (rankType === 'ROW_NUMBER' && range.start === 1 && range.end === 1 && orderKeys.length === 1 && isTimeAttribute(input.fields[orderKeys[0]!.index]!.type)) {
+    ranked = {
+      kind: 'deduplicate',
+      input,
+      partitionKeys: over.partitionKeys,
+      timeIndex: orderKeys[0]!.index,
+      isEventTime: isRowtime(input.fields[orderKeys[0]!.index]!.type),
+      keepLast: orderKeys[0]!.direction === 'DESC',
+      outputRankNumber: outputsRank,
+      fields,
+    }
+  } else {
+    ranked = {
+      kind: 'rank',
+      input,
+      rankType,
+      partitionKeys: over.partitionKeys,
+      orderKeys,
+      rankStart: range.start,
+      rankEnd: range.end,
+      outputRankNumber: outputsRank,
+      fields,
+    }
+  }
+  const rest = andAll(range.rest)
+  return { kind: 'calc', input: ranked, projects: c.projects, fields: c.fields, ...(rest === undefined ? {} : { condition: rest }) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// joins
+// ---------------------------------------------------------------------------------------------
+
+const windowJoinRule = (j: JoinRel): Rel | undefined => {
+  const lw = windowColumns(j.left)
+  const rw = windowColumns(j.right)
+  if (lw === undefined || rw === undefined) return undefined
+  const pairs = j.leftKeys.map((l, i) => [l, j.rightKeys[i]!] as const)
+  const hasStart = pairs.some(([l, r]) => l === lw.start && r === rw.start)
+  const hasEnd = pairs.some(([l, r]) => l === lw.end && r === rw.end)
+  if (!hasStart || !hasEnd) return undefined
+  const rest = pairs.filter(([l, r]) => !((l === lw.start && r === rw.start) || (l === lw.end && r === rw.end)))
+  return {
+    kind: 'windowJoin',
+    left: j.left,
+    right: j.right,
+    joinType: j.joinType,
+    leftKeys: rest.map(([l]) => l),
+    rightKeys: rest.map(([, r]) => r),
+    leftWindow: lw,
+    rightWindow: rw,
+    ...(j.condition === undefined ? {} : { condition: j.condition }),
+    fields: j.fields,
+  }
+}
+
+/** `side.t [+/- interval]` as (side, field, offset ms). */
+const timeTerm = (r: Rex): { side: 0 | 1; index: number; offset: number } | undefined => {
+  if (r.kind === 'input') return isTimeAttribute(r.type) ? { side: r.side, index: r.index, offset: 0 } : undefined
+  if (r.kind === 'call' && r.op === 'CAST' && r.args.length === 1) return timeTerm(r.args[0]!)
+  if (r.kind === 'call' && (r.op === '+' || r.op === '-') && r.args.length === 2) {
+    const [a, b] = r.args as [Rex, Rex]
+    const base = timeTerm(a)
+    if (base !== undefined && b.kind === 'literal' && typeof b.value === 'number' && b.type.kind === 'INTERVAL_DAY_TIME')
+      return { ...base, offset: base.offset + (r.op === '+' ? b.value : -b.value) }
+    if (r.op === '+') {
+      const base2 = timeTerm(b)
+      if (base2 !== undefined && a.kind === 'literal' && typeof a.value === 'number' && a.type.kind === 'INTERVAL_DAY_TIME') return { ...base2, offset: base2.offset + a.value }
+    }
+  }
+  return undefined
+}
+
+const intervalJoinRule = (j: JoinRel): Rel | undefined => {
+  if (j.condition === undefined || j.joinType === 'SEMI' || j.joinType === 'ANTI') return undefined
+  let lower = Number.NEGATIVE_INFINITY
+  let upper = Number.POSITIVE_INFINITY
+  let lt: number | undefined
+  let rt: number | undefined
+  const rest: Rex[] = []
+  const bound = (a: Rex, op: string, b: Rex): boolean => {
+    const x = timeTerm(a)
+    const y = timeTerm(b)
+    if (x === undefined || y === undefined || x.side === y.side) return false
+    // normalize to l.t - r.t OP k
+    const [l, r, o] = x.side === 0 ? [x, y, op] : [y, x, ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[op]!]
+    if ((lt !== undefined && lt !== l.index) || (rt !== undefined && rt !== r.index)) return false
+    lt = l.index
+    rt = r.index
+    const k = r.offset - l.offset
+    if (o === '>=') lower = Math.max(lower, k)
+    else if (o === '>') lower = Math.max(lower, k + 1)
+    else if (o === '<=') upper = Math.min(upper, k)
+    else if (o === '<') upper = Math.min(upper, k - 1)
+    else return false
+    return true
+  }
+  for (const c of splitAnd(j.condition)) {
+    if (c.kind === 'call' && c.args.length === 2 && ['<', '<=', '>', '>='].includes(c.op) && bound(c.args[0]!, c.op, c.args[1]!)) continue
+    if (c.kind === 'call' && c.op === 'BETWEEN' && c.args.length === 3 && bound(c.args[0]!, '>=', c.args[1]!) && bound(c.args[0]!, '<=', c.args[2]!)) continue
+    rest.push(c)
+  }
+  if (lt === undefined || rt === undefined || !Number.isFinite(lower) || !Number.isFinite(upper)) return undefined
+  const lType = j.left.fields[lt]!.type
+  const rType = j.right.fields[rt]!.type
+  if (isRowtime(lType) !== isRowtime(rType)) return undefined
+  const cond = andAll(rest)
+  return {
+    kind: 'intervalJoin',
+    left: j.left,
+    right: j.right,
+    joinType: j.joinType as 'INNER' | 'LEFT' | 'RIGHT' | 'FULL',
+    leftKeys: j.leftKeys,
+    rightKeys: j.rightKeys,
+    leftTimeIndex: lt,
+    rightTimeIndex: rt,
+    isEventTime: isRowtime(lType),
+    lowerBoundMs: lower,
+    upperBoundMs: upper,
+    ...(cond === undefined ? {} : { condition: cond }),
+    fields: j.fields,
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * From an optimized plan to DataStream operators: every plan node becomes a DataStream call on
+ * the process layer's keyed functions (or a plain operator for projections), keyed by the
+ * encoded key of the node's key fields.
+ *
+ * @packageDocumentation
+ */
+import { WatermarkStrategy, type DataStream, type StreamExecutionEnvironment } from '@strom/datastream'
+import type { WatermarkGenerator, WatermarkOutput } from '@strom/runtime'
+import type { Row } from '../data/row.js'
+import { compilePredicate, compileProjection, compileScalar, type ExprRuntime } from '../expr/compile.js'
+import type { Rex } from '../expr/rex.js'
+import { CalcOperator, CorrelateOperator } from '../internal/exec/basic/calc-operator.js'
+import { translateStateful } from './translate-stateful.js'
+import type { PlanTraits } from './changelog.js'
+import { describeRel } from './explain.js'
+import type { Rel } from './rel.js'
+
+/** What translation needs besides the plan. */
+export interface TranslateContext {
+  readonly env: StreamExecutionEnvironment
+  readonly traits: PlanTraits
+  readonly runtimeMode: 'STREAMING' | 'BATCH'
+  /** `table.exec.state.ttl` in ms, if set. */
+  readonly stateTtlMs?: number
+  /** `table.exec.source.idle-timeout` in ms, if set. */
+  readonly idleTimeoutMs?: number
+  /** `pipeline.auto-watermark-interval` = 0: a watermark after every row that advances it (deterministic tests). */
+  readonly perRecordWatermarks?: boolean
+}
+
+const opName = (rel: Rel): string => {
+  const d = describeRel(rel)
+  return d.length > 120 ? `${d.slice(0, 117)}...` : d
+}
+
+/** The stream of rows a plan node produces (each node translated once, shared by its consumers). */
+export const translate = (root: Rel, ctx: TranslateContext): DataStream<Row> => {
+  const done = new Map<Rel, DataStream<Row>>()
+  const go = (rel: Rel): DataStream<Row> => {
+    const known = done.get(rel)
+    if (known !== undefined) return known
+    const s = translateNode(rel, ctx, go)
+    done.set(rel, s)
+    return s
+  }
+  return go(root)
+}
+
+const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStream<Row>): DataStream<Row> => {
+  switch (rel.kind) {
+    case 'scan': {
+      const s = ctx.env.fromSource(rel.source.createSource(), WatermarkStrategy.noWatermarks<Row>(), opName(rel))
+      if (rel.source.parallelism !== undefined) s.setParallelism(rel.source.parallelism)
+      return s
+    }
+    case 'streamScan':
+      return rel.stream as DataStream<Row>
+    case 'values': {
+      const rows: Row[] = rel.rows.map((fields) => ({ kind: 0, fields: [...fields] }))
+      return ctx.env.fromCollection(rows, opName(rel)).setParallelism(1)
+    }
+    case 'calc': {
+      const input = go(rel.input)
+      const projection = isIdentity(rel.projects, rel.input.fields.length) ? undefined : compileProjection(rel.projects)
+      const predicate = rel.condition === undefined ? undefined : compilePredicate(rel.condition)
+      return input.transform(opName(rel), () => new CalcOperator((rt) => ({ project: projection?.(rt), filter: predicate?.(rt) })))
+    }
+    case 'watermark': {
+      const input = go(rel.input)
+      if (ctx.runtimeMode === 'BATCH') return input
+      const wm = compileScalar(rel.watermark)
+      const rowtime = rel.rowtimeIndex
+      let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm(NO_RUNTIME), ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
+        const t = row.fields[rowtime]
+        return typeof t === 'number' ? t : Number.NaN
+      })
+      if (ctx.idleTimeoutMs !== undefined) strategy = strategy.withIdleness(ctx.idleTimeoutMs)
+      return input.assignTimestampsAndWatermarks(strategy).name(opName(rel))
+    }
+    case 'union': {
+      const [first, ...rest] = rel.inputs.map(go)
+      return rest.length === 0 ? first! : first!.union(...rest)
+    }
+    case 'correlate': {
+      const input = go(rel.input)
+      const width = rel.fields.length - rel.input.fields.length
+      return input.transform(opName(rel), () => new CorrelateOperator(rel.fn, rel.joinType === 'LEFT', width))
+    }
+    case 'windowTvf':
+    case 'aggregate':
+    case 'windowAggregate':
+    case 'join':
+    case 'intervalJoin':
+    case 'windowJoin':
+    case 'temporalJoin':
+    case 'lookupJoin':
+    case 'overAggregate':
+    case 'rank':
+    case 'deduplicate':
+    case 'windowRank':
+    case 'sortLimit':
+      return translateStateful(rel, ctx, go, opName(rel))
+    case 'sink': {
+      const input = go(rel.input)
+      const sink = input.sinkTo(rel.sink.createSink(), opName(rel))
+      if (rel.sink.parallelism !== undefined) sink.setParallelism(rel.sink.parallelism)
+      return input
+    }
+    case 'collect':
+      return go(rel.input)
+  }
+}
+
+const isIdentity = (projects: readonly Rex[], width: number): boolean =>
+  projects.length === width && projects.every((p, i) => p.kind === 'input' && p.side === 0 && p.index === i)
+
+/** Expressions that run before a job's operators exist (constant folding, watermark strategies) see no clock and no watermark. */
+const NO_RUNTIME: ExprRuntime = { currentProcessingTime: () => Date.now(), currentWatermark: () => null }
+
+/**
+ * SQL's watermarks: the largest value of the `WATERMARK FOR ... AS expr` expression seen so far,
+ * emitted periodically (as Flink's WatermarkAssignerOperator, which emits the expression's value
+ * itself: rows with a rowtime at or below it are late).
+ */
+class ExpressionWatermarks implements WatermarkGenerator<Row> {
+  private max = Number.NEGATIVE_INFINITY
+  private emitted = Number.NEGATIVE_INFINITY
+
+  constructor(
+    private readonly expr: (fields: unknown[]) => unknown,
+    private readonly perRecord: boolean,
+  ) {}
+
+  onEvent(row: Row, _timestamp: number, output: WatermarkOutput): void {
+    const w = this.expr(row.fields)
+    if (typeof w === 'number' && w > this.max) {
+      this.max = w
+      if (this.perRecord) this.onPeriodicEmit(output)
+    }
+  }
+
+  onPeriodicEmit(output: WatermarkOutput): void {
+    if (this.max > this.emitted) {
+      this.emitted = this.max
+      output.emitWatermark(this.max)
+    }
+  }
+}
+
