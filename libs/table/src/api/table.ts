@@ -131,11 +131,13 @@ export class Table {
   /** The first `n` rows (after `offset`). */
   limit(n: number, offset = 0): Table {
     const num = (v: number): Expr => ({ type: 'literal', pos: API_POS, kind: 'number', text: String(v), numberKind: 'integer' })
-    return new Table(this.host, { ...this.wrapped(), limit: num(n), ...(offset > 0 ? { offset: num(offset) } : {}) })
+    // LIMIT applies to this query's ORDER BY, if it has one and no limit yet
+    const q = this.query.type === 'select' && this.query.limit === undefined && this.query.offset === undefined ? this.query : this.wrapped()
+    return new Table(this.host, { ...q, limit: num(n), ...(offset > 0 ? { offset: num(offset) } : {}) })
   }
 
   private wrapped(): Query {
-    if (this.query.type === 'select' && this.query.orderBy === undefined && this.query.limit === undefined) return this.query
+    if (this.query.type === 'select' && this.query.orderBy === undefined && this.query.limit === undefined && this.query.offset === undefined) return this.query
     return { type: 'select', pos: API_POS, distinct: false, items: [{ type: 'star', pos: API_POS }], from: subquery(this.query) }
   }
 

@@ -7,7 +7,7 @@
  */
 import { call, inputRef, type Rex } from '../expr/rex.js'
 import { isRowtime, isTimeAttribute, DataTypes } from '../types/data-type.js'
-import type { AggregateRel, CalcRel, Field, JoinRel, OverAggregateRel, Rel, SortKey, WindowTvfRel } from './rel.js'
+import type { AggregateRel, CalcRel, Field, JoinRel, OverAggregateRel, Rel, SortKey, WindowAggregateRel, WindowTvfRel } from './rel.js'
 
 // ---------------------------------------------------------------------------------------------
 // expression utilities
@@ -153,7 +153,9 @@ const rewriteNode = (rel: Rel): Rel => {
     case 'calc':
       return mergeCalc(rel) ?? rankRule(rel) ?? rel
     case 'aggregate':
-      return windowAggregateRule(rel) ?? rel
+      return windowAggregateRule(rel) ?? bypassRefCalc(rel) ?? rel
+    case 'windowAggregate':
+      return bypassRefCalc(rel) ?? rel
     case 'join':
       return windowJoinRule(rel) ?? intervalJoinRule(rel) ?? rel
     default:
@@ -175,6 +177,19 @@ const mergeCalc = (c: CalcRel): Rel | undefined => {
   const outerCond = c.condition === undefined ? undefined : substituteRefs(c.condition, inner.projects)
   const condition = inner.condition === undefined ? outerCond : outerCond === undefined ? inner.condition : call('AND', [inner.condition, outerCond], DataTypes.BOOLEAN())
   return { kind: 'calc', input: inner.input, projects, fields: c.fields, ...(condition === undefined ? {} : { condition }) }
+}
+
+/**
+ * An aggregation whose input is a Calc of plain field references reads the Calc's input directly
+ * (the indices remapped): one row copy less per record.
+ */
+const bypassRefCalc = (agg: AggregateRel | WindowAggregateRel): Rel | undefined => {
+  const c = agg.input
+  if (c.kind !== 'calc' || c.condition !== undefined || !c.projects.every((p) => isRef(p))) return undefined
+  const map = (i: number): number => (c.projects[i] as Extract<Rex, { kind: 'input' }>).index
+  const aggs = agg.aggs.map((a) => ({ ...a, args: a.args.map(map), ...(a.filterArg === undefined ? {} : { filterArg: map(a.filterArg) }) }))
+  const base = { ...agg, input: c.input, groupIndices: agg.groupIndices.map(map), aggs }
+  return agg.kind === 'windowAggregate' ? { ...base, kind: 'windowAggregate', timeIndex: map(agg.timeIndex) } as WindowAggregateRel : (base as AggregateRel)
 }
 
 // ---------------------------------------------------------------------------------------------

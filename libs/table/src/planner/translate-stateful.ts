@@ -27,14 +27,14 @@ import type { TranslateContext } from './translate.js'
 const NO_RUNTIME: ExprRuntime = { currentProcessingTime: () => Date.now(), currentWatermark: () => null }
 
 /** A join condition over (left fields, right fields). */
-const joinCondition = (rex: Rex | undefined): JoinCondition | undefined => {
+const joinCondition = (rex: Rex | undefined, left: Rel, right?: Rel): JoinCondition | undefined => {
   if (rex === undefined) return undefined
-  const f = compilePredicate(rex)(NO_RUNTIME)
+  const f = compilePredicate(rex, { fieldNames: left.fields.map((x) => x.name), ...(right === undefined ? {} : { rightFieldNames: right.fields.map((x) => x.name) }) })(NO_RUNTIME)
   return (l, r) => f(l as unknown[], r as unknown[])
 }
 
-const cond = (rex: Rex | undefined): { condition?: JoinCondition } => {
-  const c = joinCondition(rex)
+const cond = (rex: Rex | undefined, left: Rel, right?: Rel): { condition?: JoinCondition } => {
+  const c = joinCondition(rex, left, right)
   return c === undefined ? {} : { condition: c }
 }
 
@@ -81,7 +81,7 @@ export const translateStateful = (rel: Rel, ctx: TranslateContext, go: (r: Rel) 
         joinType: rel.joinType,
         left: { width: rel.left.fields.length, keyIndices: rel.leftKeys, ...ttl },
         right: { width: rel.right.fields.length, keyIndices: rel.rightKeys, ...ttl },
-        ...cond(rel.condition),
+        ...cond(rel.condition, rel.left, rel.right),
       })
       return go(rel.left).connect(go(rel.right)).keyBy(lk, rk).process(fn).name(name)
     }
@@ -98,7 +98,7 @@ export const translateStateful = (rel: Rel, ctx: TranslateContext, go: (r: Rel) 
         rightTimeIndex: rel.rightTimeIndex,
         leftLowerBound: rel.lowerBoundMs,
         leftUpperBound: rel.upperBoundMs,
-        ...cond(rel.condition),
+        ...cond(rel.condition, rel.left, rel.right),
       })
       return go(rel.left).connect(go(rel.right)).keyBy(lk, rk).transform(name, intervalJoinOperator(fn))
     }
@@ -112,7 +112,7 @@ export const translateStateful = (rel: Rel, ctx: TranslateContext, go: (r: Rel) 
         rightKeyIndices: rel.rightKeys,
         leftWindowEndIndex: rel.leftWindow.end,
         rightWindowEndIndex: rel.rightWindow.end,
-        ...cond(rel.condition),
+        ...cond(rel.condition, rel.left, rel.right),
       })
       return go(rel.left).connect(go(rel.right)).keyBy(lk, rk).process(fn).name(name)
     }
@@ -126,7 +126,7 @@ export const translateStateful = (rel: Rel, ctx: TranslateContext, go: (r: Rel) 
         rightKeyIndices: rel.rightKeys,
         leftTimeIndex: rel.leftTimeIndex,
         rightTimeIndex: rel.rightTimeIndex,
-        ...cond(rel.condition),
+        ...cond(rel.condition, rel.left, rel.right),
       })
       return go(rel.left).connect(go(rel.right)).keyBy(lk, rk).process(fn).name(name)
     }
@@ -137,7 +137,7 @@ export const translateStateful = (rel: Rel, ctx: TranslateContext, go: (r: Rel) 
         rightWidth: rel.tableFields.length,
         lookupKeys: rel.leftKeys,
         lookup: rel.lookup.createLookup(rel.lookupKeys),
-        ...cond(rel.condition),
+        ...cond(rel.condition, rel.left, { kind: 'values', rows: [], fields: rel.tableFields }),
       })
       return AsyncDataStream.orderedWait(go(rel.left), fn, LOOKUP_TIMEOUT_MS, LOOKUP_CAPACITY).name(name)
     }

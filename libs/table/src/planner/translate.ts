@@ -62,14 +62,15 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
     }
     case 'calc': {
       const input = go(rel.input)
-      const projection = isIdentity(rel.projects, rel.input.fields.length) ? undefined : compileProjection(rel.projects)
-      const predicate = rel.condition === undefined ? undefined : compilePredicate(rel.condition)
+      const names = { fieldNames: rel.input.fields.map((f) => f.name) }
+      const projection = isIdentity(rel.projects, rel.input.fields.length) ? undefined : compileProjection(rel.projects, names)
+      const predicate = rel.condition === undefined ? undefined : compilePredicate(rel.condition, names)
       return input.transform(opName(rel), () => new CalcOperator((rt) => ({ project: projection?.(rt), filter: predicate?.(rt) })))
     }
     case 'watermark': {
       const input = go(rel.input)
       if (ctx.runtimeMode === 'BATCH') return input
-      const wm = compileScalar(rel.watermark)
+      const wm = compileScalar(rel.watermark, { fieldNames: rel.input.fields.map((f) => f.name) })
       const rowtime = rel.rowtimeIndex
       let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm(NO_RUNTIME), ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
         const t = row.fields[rowtime]
