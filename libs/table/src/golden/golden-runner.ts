@@ -1,4 +1,7 @@
 // Runs a SQL script the way the golden tests and the SQL client's `-f` mode do.
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
 import { TableEnvironment } from '../api/table-environment.js'
 import { formatResultRow } from '../api/table-result.js'
@@ -13,6 +16,8 @@ export interface QueryOutput {
 
 /** Runs every statement of `script`; returns the rows of its queries (SELECT, SHOW, DESCRIBE, EXPLAIN). */
 export const runScript = async (script: string, mode: 'streaming' | 'batch'): Promise<QueryOutput[]> => {
+  // \${TMP}: a fresh directory for each run (tables the script writes)
+  if (script.includes('${TMP}')) script = script.replaceAll('${TMP}', mkdtempSync(join(tmpdir(), 'strom-golden-')))
   const env = TableEnvironment.create({ mode, parallelism: 1, config: { 'pipeline.auto-watermark-interval': '0' } })
   const out: QueryOutput[] = []
   const parsed = parseStatements(script)

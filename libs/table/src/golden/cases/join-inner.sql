@@ -1,4 +1,5 @@
 -- A regular inner join of two insert-only tables: insert-only output
+-- materialized: the two sources interleave in no defined order
 CREATE TABLE orders (
   order_id INT,
   order_time TIMESTAMP(3),

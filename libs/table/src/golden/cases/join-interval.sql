@@ -1,4 +1,5 @@
 -- An interval join: shipments within 5 seconds after the order
+-- materialized: the two sources interleave in no defined order
 CREATE TABLE orders (
   order_id INT,
   order_time TIMESTAMP(3),

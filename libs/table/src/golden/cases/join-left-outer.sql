@@ -1,4 +1,5 @@
 -- A LEFT JOIN emits the null-padded row first and retracts it when the match arrives (orders are read before shipments here, so every matched order shows -D then +I)
+-- materialized: the two sources interleave in no defined order
 CREATE TABLE orders (
   order_id INT,
   order_time TIMESTAMP(3),

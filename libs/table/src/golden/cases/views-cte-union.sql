@@ -1,4 +1,5 @@
 -- A view, a WITH clause, UNION ALL, IN (SELECT ...), HAVING and DISTINCT
+-- materialized: the two sources interleave in no defined order
 CREATE TABLE orders (
   order_id INT,
   order_time TIMESTAMP(3),
