@@ -15,7 +15,7 @@ export * from './api/table-environment.js'
 export * from './api/stream-table-environment.js'
 export * from './api/table.js'
 export { $, lit, callSql, interval, Expression, type ExpressionLike } from './api/expressions.js'
-export * from './api/table-result.js'
+export { formatResultRow, type TableResult, type ResultRow, type ResultColumn } from './api/table-result.js'
 
 // --- data and types ---
 export * from './types/data-type.js'
@@ -29,7 +29,7 @@ export { formatExpr, formatQuery, formatStatement } from './sql/format-sql.js'
 export type * from './sql/ast.js'
 
 // --- catalog, functions, connectors, formats ---
-export { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE, type CatalogObject, type CatalogTable, type CatalogView, type CatalogStreamTable, type CatalogColumn, type TableFunctionDefinition, type AggregateFunctionDefinition } from './catalog/catalog.js'
+export { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE, type CatalogObject, type CatalogTable, type CatalogView, type CatalogStreamTable, type CatalogColumn, type TableFunctionDefinition, type AggregateFunctionDefinition, type FunctionCatalog } from './catalog/catalog.js'
 export type { ScalarFunctionDefinition } from './expr/scope.js'
 export type { UserAggregateFunction } from './aggregate/aggregate-call.js'
 export * from './connectors/index.js'

@@ -85,7 +85,7 @@ class FromRows<T> extends ProcessFunction<Row, T> {
 let viewCounter = 0
 
 /**
- * A table environment on a {@link StreamExecutionEnvironment}: DataStreams become tables
+ * A table environment on a `StreamExecutionEnvironment`: DataStreams become tables
  * (`fromDataStream`, `fromChangelogStream`, `createTemporaryView`) and tables DataStreams
  * (`toDataStream`, `toChangelogStream`), in the same job.
  *

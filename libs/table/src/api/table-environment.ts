@@ -290,7 +290,7 @@ export class TableEnvironment {
     return `== Optimized Physical Plan ==\n${plans.map((p) => explainPlan(p.root, p.traits)).join('\n\n')}\n`
   }
 
-  /** Plans and starts a query; its rows come from the result's `collect()`. */
+  /** Plans and starts a query; its rows come from the result's `collect()`. @internal */
   protected runQuery(query: Query): TableResult {
     const plan = this.orThrow(planQuery(this.plannerEnv(), query))
     const env = this.jobEnvironment()
@@ -301,7 +301,7 @@ export class TableEnvironment {
     return collectResult(plan.root.fields, sink, client)
   }
 
-  /** Plans and starts one job for all the inserts. */
+  /** Plans and starts one job for all the inserts. @internal */
   protected runInserts(plans: readonly Plan[]): TableResult {
     const env = this.jobEnvironment()
     for (const plan of plans) translate(plan.root, this.translateContext(env, plan))

@@ -63,7 +63,7 @@ const toResultRow = (row: Row, columns: readonly ResultColumn[]): ResultRow => (
 export const formatResultRow = (row: ResultRow, columns: readonly ResultColumn[]): string =>
   `${row.kind}[${row.raw.map((v, i) => formatValue(v, columns[i]!.type)).join(', ')}]`
 
-/** A result of rows known up front (SHOW, DESCRIBE, EXPLAIN) or none (DDL). */
+/** A result of rows known up front (SHOW, DESCRIBE, EXPLAIN) or none (DDL). @internal */
 export const staticResult = (columns: readonly ResultColumn[], rows: readonly (readonly unknown[])[]): TableResult => {
   const out: ResultRow[] = rows.map((fields) => ({ kind: '+I', fields, raw: fields }))
   return {
@@ -80,7 +80,7 @@ export const staticResult = (columns: readonly ResultColumn[], rows: readonly (r
   }
 }
 
-/** A result of a running query whose rows a {@link CollectSink} gathers. */
+/** A result of a running query whose rows a `CollectSink` gathers. @internal */
 export const collectResult = (columns: readonly ResultColumn[], sink: CollectSink<Row>, client: JobClient): TableResult => {
   let ended = false
   const done = client.result.then(
@@ -134,7 +134,7 @@ export const collectResult = (columns: readonly ResultColumn[], sink: CollectSin
   }
 }
 
-/** A result of an INSERT job: one row with the job's name, as Flink's. */
+/** A result of an INSERT job: one row with the job's name, as Flink's. @internal */
 export const insertResult = (client: JobClient): TableResult => {
   const done = client.result
   done.catch(() => {})

@@ -135,7 +135,7 @@ export class TableRollingPolicy implements RollingPolicy {
 // --- reading --------------------------------------------------------------------------------
 
 /**
- * A file being read by a filesystem table source: the runtime's {@link FileSplit} (path and byte
+ * A file being read by a filesystem table source: the runtime's `FileSplit` (path and byte
  * offset) and where in the file's lines that offset is.
  *
  * @category Connectors

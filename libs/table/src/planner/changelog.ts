@@ -43,14 +43,12 @@ const updateProducer = (rel: Rel, traits: ReadonlyMap<Rel, NodeTraits>): Rel => 
   return rel
 }
 
-const where = (rel: Rel): string => (rel.pos === undefined ? '' : ` (line ${rel.pos.line}, column ${rel.pos.column})`)
-
 /** The plan error for a consumer that needs inserts only. */
 const needsInsertOnly = (consumer: string, input: Rel, traits: ReadonlyMap<Rel, NodeTraits>, advice: string): never => {
   const producer = updateProducer(input, traits)
   return fail(
     `${consumer} can only consume inserts, but its input produces updates ${formatChangelogMode(traits.get(input)!.mode)}: ` +
-      `${describeRel(producer)}${where(producer)} turns inserts into updates. ${advice}`,
+      `${describeRel(producer)} turns inserts into updates. ${advice}`,
     producer.pos,
   )
 }

@@ -32,7 +32,7 @@
  */
 
 /** What every type has. */
-interface TypeBase {
+export interface TypeBase {
   /** Whether the type admits `NULL` (SQL's default: yes; `NOT NULL` makes it false). */
   readonly nullable: boolean
 }
