@@ -70,12 +70,12 @@ describe('command-line errors (exit code 2)', () => {
     const none = await cli()
     expect(none.code).toBe(2)
     expect(none.err).toMatch(/^strom: no command given\.\n\nstrom /)
-    expect(await cli('sql')).toEqual({
+    expect(await cli('deploy')).toEqual({
       code: 2,
       out: '',
-      err: "strom: unknown command 'sql'. The commands are run, savepoint, checkpoints. See 'strom --help'.",
+      err: "strom: unknown command 'deploy'. The commands are run, sql, savepoint, checkpoints. See 'strom --help'.",
     })
-    expect((await cli('help', 'sql')).err).toBe("strom: unknown command 'sql'. The commands are run, savepoint, checkpoints.")
+    expect((await cli('help', 'deploy')).err).toBe("strom: unknown command 'deploy'. The commands are run, sql, savepoint, checkpoints.")
     expect((await cli('--params', 'x')).err).toBe("strom: unknown option '--params'. Give a command first: strom <command> [options]. See 'strom --help'.")
   })
 

@@ -34,6 +34,7 @@ export type { ScalarFunctionDefinition } from './expr/scope.js'
 export type { UserAggregateFunction } from './aggregate/aggregate-call.js'
 export * from './connectors/index.js'
 export * from './formats/index.js'
+export { jsonValueEncoder, DEFAULT_JSON_CODEC_OPTIONS, type JsonCodecOptions } from './formats/json.js'
 
 // --- errors ---
 export * from './errors.js'

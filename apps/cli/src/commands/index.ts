@@ -4,6 +4,7 @@ import type { Command } from '../command.js'
 import { checkpointsCommand } from './checkpoints-command.js'
 import { runCommand } from './run-command.js'
 import { savepointCommand } from './savepoint-command.js'
+import { sqlCommand } from './sql-command.js'
 
 /**
  * Every `strom` command.
@@ -11,4 +12,4 @@ import { savepointCommand } from './savepoint-command.js'
  * @category CLI
  * @since 0.2.0
  */
-export const COMMANDS: readonly Command[] = [runCommand, savepointCommand, checkpointsCommand]
+export const COMMANDS: readonly Command[] = [runCommand, sqlCommand, savepointCommand, checkpointsCommand]

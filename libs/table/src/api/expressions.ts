@@ -136,6 +136,23 @@ export class Expression {
     if (E.isLeft(t)) throw t.left
     return new Expression({ type: 'cast', pos: API_POS, expr: this.expr, target: t.right, try: false })
   }
+  // window properties of a group window alias: $('w').start()
+  /** The start of the group window this expression names (`$('w').start()`). */
+  start(): Expression {
+    return this.windowProperty('start')
+  }
+  /** The end of the group window (`$('w').end()`). */
+  end(): Expression {
+    return this.windowProperty('end')
+  }
+  /** The rowtime of the group window (`$('w').rowtime()`: its end minus 1 ms, an event-time attribute). */
+  rowtime(): Expression {
+    return this.windowProperty('rowtime')
+  }
+  private windowProperty(p: string): Expression {
+    if (this.expr.type !== 'identifier' || this.expr.parts.length !== 1) throw new Error(`${p}() applies to a group window alias, e.g. $('w').${p}().`)
+    return new Expression({ type: 'identifier', pos: API_POS, parts: [this.expr.parts[0]!, p] })
+  }
   // aggregates
   sum(): Expression {
     return new Expression(fn('SUM', [this.expr]))

@@ -2,7 +2,8 @@ import { DataGenSource, StreamExecutionEnvironment, WatermarkStrategy } from '@s
 import { describe, expect, it } from 'vitest'
 import { DataTypes } from '../types/data-type.js'
 import { materialize } from '../golden/golden-runner.js'
-import { $, lit } from './expressions.js'
+import { $, interval, lit } from './expressions.js'
+import { Slide, Tumble } from './table.js'
 import { StreamTableEnvironment } from './stream-table-environment.js'
 import { TableEnvironment } from './table-environment.js'
 import { formatResultRow, type TableResult } from './table-result.js'
@@ -46,6 +47,20 @@ describe('Table API', () => {
     const t = tEnv.from('n').select($('x'), $('x').times(lit(3)).mod(7).as('m')).orderBy({ expr: $('m'), desc: true }, $('x')).limit(3)
     expect(await lines(await t.execute())).toEqual(['+I[2, 6]', '+I[9, 6]', '+I[16, 6]'])
     expect(t.explain()).toMatch(/SortLimit\(orderBy=\[m DESC, x ASC\], offset=\[0\], fetch=\[3\]/)
+  })
+
+  it('group windows: Tumble over a time attribute, window properties and aggregates', async () => {
+    const tEnv = TableEnvironment.create()
+    await tEnv.executeSql(`CREATE TABLE ev (k STRING, v INT, ts AS TO_TIMESTAMP_LTZ(v * 1000, 3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'fields.k.length' = '1', 'fields.v.kind' = 'sequence', 'fields.v.start' = '0', 'fields.v.end' = '29')`)
+    const t = tEnv
+      .from('ev')
+      .window(Tumble.over(interval(10, 'SECOND')).on($('ts')).as('w'))
+      .groupBy($('w'))
+      .select($('w').start().as('ws'), $('w').end().as('we'), $('v').count().as('n'), $('v').sum().as('s'))
+    const rows = await lines(await t.execute())
+    expect(rows).toEqual(['+I[1970-01-01 00:00:00.000, 1970-01-01 00:00:10.000, 10, 45]', '+I[1970-01-01 00:00:10.000, 1970-01-01 00:00:20.000, 10, 145]', '+I[1970-01-01 00:00:20.000, 1970-01-01 00:00:30.000, 10, 245]'])
+    const slid = tEnv.from('ev').window(Slide.over(interval(10, 'SECOND')).every(interval(5, 'SECOND')).on($('ts')).as('w')).groupBy($('w')).select($('w').end().as('we'), $('v').count().as('n'))
+    expect((await lines(await slid.execute())).map((l) => l.slice(-4))).toEqual([', 5]', ' 10]', ' 10]', ' 10]', ' 10]', ' 10]', ', 5]']) // windows ending at 5, 10, ..., 35 s over values 0..29
   })
 
   it('runs user-defined scalar, table and aggregate functions', async () => {

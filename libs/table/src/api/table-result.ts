@@ -59,9 +59,9 @@ const toResultRow = (row: Row, columns: readonly ResultColumn[]): ResultRow => (
   fields: row.fields.map((v, i) => toExternal(v, columns[i]!.type)),
 })
 
-/** A changelog line: `+I[1, a]`. */
+/** A changelog line as Flink prints a row: `+I[1, a, null, true]`. */
 export const formatResultRow = (row: ResultRow, columns: readonly ResultColumn[]): string =>
-  `${row.kind}[${row.raw.map((v, i) => formatValue(v, columns[i]!.type)).join(', ')}]`
+  `${row.kind}[${row.raw.map((v, i) => formatValue(v, columns[i]!.type, 'row')).join(', ')}]`
 
 /** A result of rows known up front (SHOW, DESCRIBE, EXPLAIN) or none (DDL). @internal */
 export const staticResult = (columns: readonly ResultColumn[], rows: readonly (readonly unknown[])[]): TableResult => {

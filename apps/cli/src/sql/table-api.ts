@@ -1,0 +1,21 @@
+// The one place the SQL client imports the table layer from.
+export {
+  DataTypes,
+  SqlError,
+  TableEnvironment,
+  formatResultRow,
+  formatValue,
+  parseStatement,
+  isComplete,
+  splitStatements,
+  DEFAULT_JSON_CODEC_OPTIONS,
+  jsonValueEncoder,
+  type DataType,
+  type Pos,
+  type Statement,
+  type TableEnvironmentOptions,
+  type ResultColumn,
+  type ResultRow,
+  type TableResult,
+  type ScriptStatement,
+} from '@strom/table'
