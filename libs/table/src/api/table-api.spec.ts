@@ -1,5 +1,7 @@
 import { DataGenSource, StreamExecutionEnvironment, WatermarkStrategy } from '@strom/datastream'
+import * as E from 'fp-ts/lib/Either.js'
 import { describe, expect, it } from 'vitest'
+import type { TableConnectorFactory } from '../connectors/table-connector.js'
 import { DataTypes } from '../types/data-type.js'
 import { materialize } from '../golden/golden-runner.js'
 import { $, interval, lit } from './expressions.js'
@@ -77,6 +79,41 @@ describe('Table API', () => {
       FROM (VALUES (1, 'a,bbb,cc'), (2, 'dddd,e')) AS t (k, words), LATERAL TABLE(split(words)) AS x (word, len)
       GROUP BY k`)
     expect(materialize(await lines(r))).toEqual(['[1, bbb, 12]', '[2, dddd, 10]'])
+  })
+})
+
+describe('lookup joins', () => {
+  it('joins each row with what a lookup source answers (asynchronously), INNER and LEFT', async () => {
+    const users = new Map<number, string>([
+      [1, 'ada'],
+      [2, 'bob'],
+    ])
+    const lookups: number[] = []
+    const dim: TableConnectorFactory = {
+      identifier: 'users-lookup',
+      requiredOptions: [],
+      optionalOptions: [],
+      createLookupSource: () =>
+        E.right({
+          createLookup: (keyIndices) => {
+            expect(keyIndices).toEqual([0])
+            return async (key) => {
+              lookups.push(key[0] as number)
+              const name = users.get(key[0] as number)
+              return name === undefined ? [] : [{ kind: 0, fields: [key[0], name] }]
+            }
+          },
+        }),
+    }
+    const tEnv = TableEnvironment.create({ connectors: [dim] })
+    await tEnv.executeSql(`CREATE TABLE users (id INT, name STRING) WITH ('connector' = 'users-lookup')`)
+    await tEnv.executeSql(`CREATE TABLE orders (uid INT, amount INT, proc AS PROCTIME()) WITH ('connector' = 'datagen', 'fields.uid.kind' = 'sequence', 'fields.uid.start' = '1', 'fields.uid.end' = '3', 'fields.amount.min' = '1', 'fields.amount.max' = '1')`)
+    const inner = await tEnv.executeSql('SELECT o.uid, u.name FROM orders AS o JOIN users FOR SYSTEM_TIME AS OF o.proc AS u ON o.uid = u.id')
+    expect(await lines(inner)).toEqual(['+I[1, ada]', '+I[2, bob]'])
+    const left = await tEnv.executeSql('SELECT o.uid, u.name FROM orders AS o LEFT JOIN users FOR SYSTEM_TIME AS OF o.proc AS u ON o.uid = u.id')
+    expect(await lines(left)).toEqual(['+I[1, ada]', '+I[2, bob]', '+I[3, null]'])
+    expect(lookups).toEqual([1, 2, 3, 1, 2, 3])
+    expect(tEnv.explainSql('SELECT o.uid, u.name FROM orders AS o JOIN users FOR SYSTEM_TIME AS OF o.proc AS u ON o.uid = u.id')).toMatch(/LookupJoin\(table=\[default_catalog.default_database.users\], joinType=\[InnerJoin\], lookup=\[id=uid\]/)
   })
 })
 
