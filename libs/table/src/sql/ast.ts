@@ -17,7 +17,7 @@ export interface Pos {
   readonly offset: number
 }
 
-interface Node {
+export interface Node {
   /** Where the node starts. */
   readonly pos: Pos
 }
@@ -581,7 +581,15 @@ export interface CreateTableStatement extends Node {
   /** The `WITH` options in written order (keys and values as written, unquoted). */
   readonly options: readonly { readonly pos: Pos; readonly key: string; readonly value: string }[]
   readonly like?: QualifiedName
+  /** `LIKE other (INCLUDING ALL EXCLUDING OPTIONS ...)`: what to take from `like`, in written order. */
+  readonly likeOptions?: readonly LikeOption[]
   readonly asQuery?: Query
+}
+
+/** One option of `CREATE TABLE ... LIKE other (...)`: `INCLUDING ALL`, `EXCLUDING OPTIONS`, `OVERWRITING WATERMARKS`, ... */
+export interface LikeOption {
+  readonly strategy: 'INCLUDING' | 'EXCLUDING' | 'OVERWRITING'
+  readonly feature: 'ALL' | 'CONSTRAINTS' | 'PARTITIONS' | 'WATERMARKS' | 'GENERATED' | 'OPTIONS' | 'METADATA'
 }
 
 /** `CREATE [TEMPORARY] VIEW [IF NOT EXISTS] name [(a, b)] [COMMENT '...'] AS query`. */
@@ -606,13 +614,15 @@ export interface CreateFunctionStatement extends Node {
   readonly language?: string
 }
 
-/** `DROP [TEMPORARY] TABLE|VIEW|FUNCTION [IF EXISTS] name`. */
+/** `DROP [TEMPORARY [SYSTEM]] TABLE|VIEW|FUNCTION [IF EXISTS] name`. */
 export interface DropStatement extends Node {
   readonly type: 'drop'
   readonly objectType: 'TABLE' | 'VIEW' | 'FUNCTION'
   readonly name: QualifiedName
   readonly temporary: boolean
   readonly ifExists: boolean
+  /** `DROP TEMPORARY SYSTEM FUNCTION` (present only when written). */
+  readonly system?: boolean
 }
 
 /** `SHOW TABLES|VIEWS|FUNCTIONS|CATALOGS|DATABASES|JOBS`, `SHOW CREATE TABLE|VIEW name`, `SHOW COLUMNS FROM name`. */
