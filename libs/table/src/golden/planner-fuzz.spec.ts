@@ -53,7 +53,7 @@ const plan = (env: TableEnvironment, sql: string): unknown => {
 
 const tokensOf = (sql: string): string[] => {
   const r = tokenize(sql)
-  return r.tokens.map((t) => t.image)
+  return (r.tokens ?? []).map((t) => t.image)
 }
 
 describe('planner fuzzing', () => {
