@@ -467,7 +467,12 @@ const convertJoin = (ref: JoinTableRef, ctx: QueryCtx): Relation => {
     (side === 'left' && (joinType === 'RIGHT' || joinType === 'FULL')) || (side === 'right' && (joinType === 'LEFT' || joinType === 'FULL'))
       ? { ...f, type: withNullability(f.type, true) }
       : f
-  const scope = combined.map((f, i) => nullable(f, i < lw ? 'left' : 'right'))
+  // USING (k): the unqualified k is the left's (the right's stays reachable as hidden `$using$k`)
+  const usingCols = new Set(ref.using ?? [])
+  const scope = combined.map((f, i) => {
+    const g = nullable(f, i < lw ? 'left' : 'right')
+    return i >= lw && usingCols.has(g.name) ? { ...g, name: `$using$${g.name}`, hidden: true } : g
+  })
   const rel: Rel = {
     kind: 'join',
     left: left.rel,
@@ -883,13 +888,26 @@ const convertWhere = (where: Expr, from: Relation, ctx: QueryCtx): Relation => {
       if (!isInputRef(needle)) fail('IN (SELECT ...) needs a column on its left side.', core.expr.pos)
       const t = commonType([needle.type, visible[0]!.type])
       if (t === undefined) fail(`IN compares ${formatType(needle.type)} with ${formatType(visible[0]!.type)}, which have no common type.`, core.pos)
+      const l = needle as Extract<Rex, { kind: 'input' }>
+      const r = visible[0]!
+      if (anti && (l.type.nullable || r.type.nullable)) {
+        // NOT IN is NULL (so the row goes) when the needle is NULL or the subquery has a NULL, unless the subquery is empty:
+        // a null-aware anti join, `l = r OR r IS NULL OR l IS NULL` (on no key: one group)
+        const lr = inputRef(l.index, l.type)
+        const rr = inputRef(r.index, r.type, 1)
+        const bool = DataTypes.BOOLEAN(false)
+        const eq = call('=', [castIfNeeded(lr, t!), castIfNeeded(rr, t!)], DataTypes.BOOLEAN())
+        const condition = call('OR', [call('OR', [eq, call('IS NULL', [rr], bool)], DataTypes.BOOLEAN()), call('IS NULL', [lr], bool)], DataTypes.BOOLEAN())
+        rel = { kind: 'join', left: rel, right: sub.rel, joinType: 'ANTI', leftKeys: [], rightKeys: [], condition, fields: rel.fields }
+        continue
+      }
       rel = {
         kind: 'join',
         left: rel,
         right: sub.rel,
         joinType: anti ? 'ANTI' : 'SEMI',
-        leftKeys: [(needle as Extract<Rex, { kind: 'input' }>).index],
-        rightKeys: [visible[0]!.index],
+        leftKeys: [l.index],
+        rightKeys: [r.index],
         fields: rel.fields,
       }
       continue

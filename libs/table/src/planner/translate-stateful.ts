@@ -6,7 +6,7 @@ import { compilePredicate, type ExprRuntime } from '../expr/compile.js'
 import type { Rex } from '../expr/rex.js'
 import { GroupAggFunction } from '../internal/exec/aggregate/group-agg-function.js'
 import { WindowAggFunction } from '../internal/exec/aggregate/window-agg-function.js'
-import { SortLimitOperator, WindowTvfOperator } from '../internal/exec/basic/calc-operator.js'
+import { EmptyInputDefaultOperator, SortLimitOperator, WindowTvfOperator } from '../internal/exec/basic/calc-operator.js'
 import { IntervalJoinFunction, intervalJoinOperator } from '../internal/exec/join/interval-join-function.js'
 import { joinKeySelectors, type JoinCondition } from '../internal/exec/join/join-util.js'
 import { LookupJoinAsyncFunction } from '../internal/exec/join/lookup-join-function.js'
@@ -55,7 +55,14 @@ export const translateStateful = (rel: Rel, ctx: TranslateContext, go: (r: Rel) 
         updatingInput: !insertOnly(rel.input),
         ...ttl,
       })
-      return go(rel.input).keyBy(keySelectorOf(rel.groupIndices)).process(fn).name(name)
+      const out = go(rel.input).keyBy(keySelectorOf(rel.groupIndices)).process(fn).name(name)
+      if (ctx.runtimeMode !== 'BATCH' || rel.groupIndices.length > 0) return out
+      // BATCH: a global aggregation has one row even over no input
+      const aggs = rel.aggs
+      return out
+        .global()
+        .transform('EmptyInputDefaults', () => new EmptyInputDefaultOperator(() => { const h = createAggsHandle(aggs); return h.getValue(h.createAccumulators()) }))
+        .setParallelism(1)
     }
     case 'windowAggregate': {
       const fn = new WindowAggFunction({

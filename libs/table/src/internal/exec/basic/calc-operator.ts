@@ -138,3 +138,25 @@ export class SortLimitOperator extends AbstractStreamOperator<Row> implements On
     this.rows.length = 0
   }
 }
+
+/**
+ * BATCH mode: a global aggregation (no GROUP BY) over an empty input still has one result row,
+ * the aggregates' values over no rows (`COUNT(*)` 0, `SUM` NULL), as Flink's batch aggregation.
+ * Passes the aggregation's rows through and adds that row at the end if none came.
+ */
+export class EmptyInputDefaultOperator extends AbstractStreamOperator<Row> implements OneInputStreamOperator<Row, Row> {
+  private seen = false
+
+  constructor(private readonly defaults: () => unknown[]) {
+    super()
+  }
+
+  processElement(row: Row, timestamp: number): void {
+    this.seen = true
+    this.output.collect(row, timestamp)
+  }
+
+  override finish(): void {
+    if (!this.seen) this.output.collect({ kind: 0, fields: this.defaults() }, Number.NaN)
+  }
+}
