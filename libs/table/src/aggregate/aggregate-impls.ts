@@ -36,6 +36,23 @@ export interface AggImpl {
   merge(h: unknown[], i: number, other: unknown): void
   /** The result of an accumulator (may refresh a cached part of it). */
   value(acc: unknown): unknown
+  /** Straight-line code for its steps, for a generated handle; `undefined` to be called instead. */
+  readonly inline?: InlineAgg
+}
+
+/**
+ * JavaScript source for the per-record steps of an {@link AggImpl}, which a generated handle
+ * writes out in place of a call: `s` is the accumulator's slot (an assignable expression such
+ * as `h[b + 1]`), `v` the variable holding the (non-null) first argument. A missing step is
+ * called on the implementation instead. Helpers are reached as `H.name` (`H.roundDecimal`).
+ */
+export interface InlineAgg {
+  /** Statements adding `v` to the accumulator at `s`. */
+  readonly add?: (s: string, v: string) => string
+  /** Statements taking `v` back out of the accumulator at `s`. */
+  readonly sub?: (s: string, v: string) => string
+  /** An expression for the result of the accumulator at `s` (it may read `s` more than once). */
+  readonly value?: (s: string) => string
 }
 
 /** How a numeric aggregate's exact arithmetic works for its argument type. */
@@ -65,6 +82,47 @@ class NumericRules {
   out(x: number): number {
     return this.float ? Math.fround(x) : x
   }
+
+  /** {@link NumericRules.norm} as source, of the expression `x`. */
+  normCode(x: string): string {
+    switch (this.width) {
+      case 32:
+        return `((${x}) | 0)`
+      case 16:
+        return `(((${x}) << 16) >> 16)`
+      case 8:
+        return `(((${x}) << 24) >> 24)`
+      default:
+        return this.scale >= 0 ? `H.roundDecimal(${x}, ${this.scale})` : `(${x})`
+    }
+  }
+
+  /** {@link NumericRules.out} as source, of the expression `x`. */
+  outCode(x: string): string {
+    return this.float ? `Math.fround(${x})` : x
+  }
+}
+
+/** Whether the values of `t` are JavaScript numbers (see `data-type.ts`). */
+const isNumberType = (t: DataType): boolean => {
+  switch (t.kind) {
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INT':
+    case 'BIGINT':
+    case 'FLOAT':
+    case 'DOUBLE':
+    case 'DECIMAL':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+    case 'INTERVAL_DAY_TIME':
+    case 'INTERVAL_YEAR_MONTH':
+      return true
+    default:
+      return false
+  }
 }
 
 const cannotRetract = (what: string): SqlRuntimeError =>
@@ -77,6 +135,11 @@ const cannotRetract = (what: string): SqlRuntimeError =>
 export class CountImpl implements AggImpl {
   readonly retractable = true
   readonly mergeable = true
+  readonly inline: InlineAgg = {
+    add: (s) => `${s} = ${s} + 1;`,
+    sub: (s) => `${s} = ${s} - 1;`,
+    value: (s) => s,
+  }
   create(): unknown {
     return 0
   }
@@ -102,11 +165,17 @@ export class SumImpl implements AggImpl {
   readonly retractable = true
   readonly mergeable = true
   private readonly rules: NumericRules
+  readonly inline: InlineAgg
   constructor(
     private readonly arg: number,
     argType: DataType,
   ) {
-    this.rules = new NumericRules(argType)
+    const r = (this.rules = new NumericRules(argType))
+    this.inline = {
+      add: (s, v) => `{ const a = ${s}; a[0] = ${r.normCode(`a[0] + ${v}`)}; a[1] = a[1] + 1; }`,
+      sub: (s, v) => `{ const a = ${s}; a[0] = ${r.normCode(`a[0] - ${v}`)}; a[1] = a[1] - 1; }`,
+      value: (s) => `(${s}[1] === 0 ? null : ${r.outCode(`${s}[0]`)})`,
+    }
   }
   create(): unknown {
     return [0, 0]
@@ -138,11 +207,17 @@ export class Sum0Impl implements AggImpl {
   readonly retractable = true
   readonly mergeable = true
   private readonly rules: NumericRules
+  readonly inline: InlineAgg
   constructor(
     private readonly arg: number,
     argType: DataType,
   ) {
-    this.rules = new NumericRules(argType)
+    const r = (this.rules = new NumericRules(argType))
+    this.inline = {
+      add: (s, v) => `${s} = ${r.normCode(`${s} + ${v}`)};`,
+      sub: (s, v) => `${s} = ${r.normCode(`${s} - ${v}`)};`,
+      value: (s) => r.outCode(s),
+    }
   }
   create(): unknown {
     return 0
@@ -170,12 +245,18 @@ export class AvgImpl implements AggImpl {
   readonly mergeable = true
   private readonly rules: NumericRules
   private readonly resultScale: number
+  readonly inline: InlineAgg
   constructor(
     private readonly arg: number,
     argType: DataType,
   ) {
     this.rules = new NumericRules(argType)
     this.resultScale = argType.kind === 'DECIMAL' ? Math.max(6, argType.scale) : -1
+    const norm = (x: string): string => (this.rules.scale >= 0 ? `H.roundDecimal(${x}, ${this.rules.scale})` : `(${x})`)
+    this.inline = {
+      add: (s, v) => `{ const a = ${s}; a[0] = ${norm(`a[0] + ${v}`)}; a[1] = a[1] + 1; }`,
+      sub: (s, v) => `{ const a = ${s}; a[0] = ${norm(`a[0] - ${v}`)}; a[1] = a[1] - 1; }`,
+    }
   }
   private norm(x: number): number {
     return this.rules.scale >= 0 ? roundDecimal(x, this.rules.scale) : x
@@ -285,10 +366,19 @@ export class VarianceImpl implements AggImpl {
 export class MinMaxImpl implements AggImpl {
   readonly retractable = false
   readonly mergeable = true
+  readonly inline: InlineAgg
   constructor(
     private readonly arg: number,
     private readonly max: boolean,
-  ) {}
+    argType?: DataType,
+  ) {
+    // values that are JavaScript numbers compare with < and > (as compareValues does: NaN never replaces)
+    const op = max ? '>' : '<'
+    this.inline =
+      argType !== undefined && isNumberType(argType)
+        ? { add: (s, v) => `{ const c = ${s}; if (c === null || ${v} ${op} c) ${s} = ${v}; }`, value: (s) => s }
+        : { value: (s) => s }
+  }
   create(): unknown {
     return null
   }

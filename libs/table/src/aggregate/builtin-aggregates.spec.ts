@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { DataType } from '../types/data-type.js'
 import { DataTypes, formatType } from '../types/data-type.js'
 import type { AggregateCall, UserAggregateFunction } from './aggregate-call.js'
-import { AGGREGATE_NAMES, createAggsHandle, inferAggregateType } from './builtin-aggregates.js'
+import { AGGREGATE_NAMES, createAggsHandle, createSlottedAggsHandle, inferAggregateType } from './builtin-aggregates.js'
 
 const INT = DataTypes.INT()
 const DOUBLE = DataTypes.DOUBLE()
@@ -381,5 +381,73 @@ describe('createAggsHandle: laws', () => {
         else expect(got!).toBeCloseTo(varPop, 6)
       }),
     )
+  })
+})
+
+describe('createAggsHandle: generated steps', () => {
+  /** Call `k` of a combined handle reads its value from field `2k` and its filter from field `2k + 1`. */
+  const moved = (call: AggregateCall, k: number): AggregateCall => ({
+    ...call,
+    args: call.args.map((a) => a + 2 * k),
+    ...(call.filterArg === undefined ? {} : { filterArg: call.filterArg + 2 * k }),
+  })
+  const CASES = [
+    ...LAW_CASES,
+    { name: 'MIN(DOUBLE) with NaN and -0', call: agg('MIN', [DOUBLE]), value: fc.option(fc.constantFrom(1, -1, 0, -0, Number.NaN, 2.5)) },
+    { name: 'MAX(TIMESTAMP)', call: agg('MAX', [DataTypes.TIMESTAMP(3)]), value: fc.option(fc.integer({ min: 0, max: 9 })) },
+    { name: 'COUNT(x, y)', call: agg('COUNT', [INT, INT]), value: fc.option(fc.integer({ min: 0, max: 3 })) },
+  ]
+  type Op = { retract: boolean; row: unknown[] }
+
+  it('compute what the loop over the calls computes, with and without retraction, at any offset', () => {
+    const arb = fc
+      .uniqueArray(fc.integer({ min: 0, max: CASES.length - 1 }), { minLength: 1, maxLength: 5 })
+      .chain((picked) => {
+        const cs = picked.map((j) => CASES[j]!)
+        // field 2k + 1 is call k's filter, or (for COUNT(x, y)) its second argument
+        const row = fc.tuple(...cs.map((c) => fc.tuple(c.value, c.call.filterArg === undefined ? c.value : fc.option(fc.boolean())))).map((parts) => parts.flat())
+        return fc.record({ cs: fc.constant(cs), ops: fc.array(fc.record({ retract: fc.boolean(), row }), { maxLength: 20 }), retraction: fc.boolean(), offset: fc.nat({ max: 3 }) })
+      })
+    fc.assert(
+      fc.property(arb, ({ cs, ops, retraction, offset }) => {
+        const calls = cs.map((c, k) => moved(c.call, k))
+        const gen = createSlottedAggsHandle(calls, { retraction })
+        const loop = createSlottedAggsHandle(calls, { retraction, compile: false })
+        const h1: unknown[] = new Array<unknown>(offset).fill('x')
+        const h2: unknown[] = new Array<unknown>(offset).fill('x')
+        gen.createAt(h1, offset)
+        loop.createAt(h2, offset)
+        const applied: Op[] = []
+        for (const op of ops) {
+          // retract only rows accumulated before, when every call can
+          if (op.retract && (!retraction || applied.length === 0)) continue
+          const r = op.retract ? applied.splice(0, 1)[0]!.row : op.row
+          if (op.retract) {
+            gen.retractAt(h1, offset, r)
+            loop.retractAt(h2, offset, r)
+          } else {
+            gen.accumulateAt(h1, offset, r)
+            loop.accumulateAt(h2, offset, r)
+            applied.push({ retract: false, row: r })
+          }
+          const t1: unknown[] = ['y']
+          const t2: unknown[] = ['y']
+          gen.writeValuesAt(h1, offset, t1, 1)
+          loop.writeValuesAt(h2, offset, t2, 1)
+          expect(t1).toEqual(t2)
+        }
+        expect(h1.slice(0, offset)).toEqual(h2.slice(0, offset))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('are used by default and for the plain forms too', () => {
+    const h = createAggsHandle([agg('COUNT', []), agg('SUM'), agg('MAX')], { retraction: false })
+    const accs = h.createAccumulators()
+    for (const v of [3, null, 7, 1]) h.accumulate(accs, [v])
+    expect(h.getValue(accs)).toEqual([4, 11, 7])
+    h.merge(accs, accs.slice())
+    expect(h.getValue(accs)).toEqual([8, 22, 7])
   })
 })

@@ -9,6 +9,7 @@ import type { DataType } from '../types/data-type.js'
 import { DataTypes, formatType, isNumeric, isString, withNullability } from '../types/data-type.js'
 import type { AggregateCall, AggsHandle } from './aggregate-call.js'
 import type { AggImpl } from './aggregate-impls.js'
+import { roundDecimal } from './agg-values.js'
 import {
   AvgImpl,
   BoolImpl,
@@ -210,6 +211,12 @@ export interface AggsHandleOptions {
    * it for insert-only inputs.
    */
   readonly retraction?: boolean
+  /**
+   * Whether to generate straight-line code for the per-record steps (`accumulate`, `retract`,
+   * `writeValues` and their `*At` forms) of the common functions (default `true`); `false` runs
+   * a loop over the calls instead. Both compute the same.
+   */
+  readonly compile?: boolean
 }
 
 /** Which arguments must be non-null for a row to count. */
@@ -238,7 +245,7 @@ const implOf = (call: AggregateCall, retraction: boolean): AggImpl => {
       return new AvgImpl(arg, argType!)
     case 'MIN':
     case 'MAX':
-      return retraction ? new MinMaxRetractImpl(arg, argType!, name === 'MAX') : new MinMaxImpl(arg, name === 'MAX')
+      return retraction ? new MinMaxRetractImpl(arg, argType!, name === 'MAX') : new MinMaxImpl(arg, name === 'MAX', argType)
     case 'FIRST_VALUE':
     case 'LAST_VALUE':
       return retraction ? new FirstLastRetractImpl(arg, name === 'LAST_VALUE') : new FirstLastImpl(arg, name === 'LAST_VALUE')
@@ -307,14 +314,106 @@ export const createAggsHandle = (calls: readonly AggregateCall[], options: AggsH
     const name = canonicalAggregateName(call.name)
     checks.push(call.udaf !== undefined || call.args.length === 0 ? NullCheck.None : name === 'COUNT' && call.args.length > 1 ? NullCheck.All : NullCheck.First)
   }
-  return new BuiltinAggsHandle(calls.map(describeCall), impls, filters, checks, calls.map((c) => c.args))
+  return new BuiltinAggsHandle(calls.map(describeCall), impls, filters, checks, calls.map((c) => c.args), options.compile ?? true)
 }
 
-/** The handle: a loop over the calls' implementations. */
-class BuiltinAggsHandle implements AggsHandle {
+/**
+ * An {@link AggsHandle} that also works on accumulators stored inline at any offset of a larger
+ * array, so an operator can keep several sets of accumulators (a key's window slices) in one
+ * state entry instead of one array each.
+ *
+ * @remarks
+ * Call `i`'s accumulator is `h[base + i]`. The `*At` methods do what their namesakes do, with
+ * the same semantics (NULLs, `FILTER`, `DISTINCT`, retraction, merge order); they allocate
+ * nothing per record beyond what an accumulator keeps.
+ *
+ * @category Functions
+ * @since 0.1.0
+ */
+export interface SlottedAggsHandle extends AggsHandle {
+  /** Writes new accumulators into `h[base]`, `h[base + 1]`, ... */
+  createAt(h: unknown[], base: number): void
+  /** Adds a row (its fields) to the accumulators at `base`. */
+  accumulateAt(h: unknown[], base: number, fields: readonly unknown[]): void
+  /** Takes a row back out of the accumulators at `base`; throws if some call cannot retract. */
+  retractAt(h: unknown[], base: number, fields: readonly unknown[]): void
+  /** Merges the accumulators at `otherBase` of `other` into those at `base` of `h`, leaving `other` unchanged. */
+  mergeAt(h: unknown[], base: number, other: readonly unknown[], otherBase: number): void
+  /** Writes the results of the accumulators at `base` into `target` from `offset` on. */
+  writeValuesAt(h: readonly unknown[], base: number, target: unknown[], offset: number): void
+}
+
+/**
+ * {@link createAggsHandle}, as a {@link SlottedAggsHandle}: the same handle, also usable on
+ * accumulators stored inline in a larger array.
+ *
+ * @throws SqlRuntimeError for a call that is neither built in nor has a `udaf`
+ * @category Functions
+ * @since 0.1.0
+ */
+export const createSlottedAggsHandle = (calls: readonly AggregateCall[], options: AggsHandleOptions = {}): SlottedAggsHandle =>
+  createAggsHandle(calls, options) as BuiltinAggsHandle
+
+/** What the generated code of a handle reaches as `H`. */
+const HELPERS = { roundDecimal }
+
+/** The per-record steps of a handle, as functions (generated, or loops over the calls). */
+interface Steps {
+  accumulateAt(h: unknown[], base: number, fields: readonly unknown[]): void
+  retractAt(h: unknown[], base: number, fields: readonly unknown[]): void
+  writeValuesAt(h: readonly unknown[], base: number, target: unknown[], offset: number): void
+}
+
+/**
+ * Generates the per-record steps of a handle as straight-line JavaScript: per call, its `FILTER`
+ * and NULL checks, then its implementation's inline code or a call of it. No closure, no array
+ * and no dispatch over the calls per record. The source holds only numbers (field indices,
+ * scales), never user text.
+ */
+const generateSteps = (impls: readonly AggImpl[], filters: readonly number[], checks: readonly NullCheck[], args: readonly (readonly number[])[]): Steps => {
+  const step = (kind: 'add' | 'sub'): string => {
+    const out: string[] = []
+    for (let i = 0; i < impls.length; i++) {
+      const inline = impls[i]!.inline?.[kind]
+      const slot = `h[b + ${i}]`
+      const v = `v${i}`
+      let body = inline === undefined ? `I[${i}].${kind}(h, b + ${i}, f);` : inline(slot, v)
+      const a = args[i]!
+      if (checks[i] === NullCheck.First) body = `{ const ${v} = f[${a[0]!}]; if (${v} !== null && ${v} !== undefined) { ${body} } }`
+      else if (checks[i] === NullCheck.All)
+        body = `{ const ${v} = f[${a[0]!}]; if (${a.map((x) => `f[${x}] !== null && f[${x}] !== undefined`).join(' && ')}) { ${body} } }`
+      if (filters[i]! >= 0) body = `if (f[${filters[i]!}] === true) { ${body} }`
+      out.push(body)
+    }
+    return out.join('\n')
+  }
+  const values: string[] = []
+  for (let i = 0; i < impls.length; i++) {
+    const inline = impls[i]!.inline?.value
+    values.push(`t[o + ${i}] = ${inline === undefined ? `I[${i}].value(h[b + ${i}])` : inline(`h[b + ${i}]`)};`)
+  }
+  const source = `"use strict";
+return {
+  accumulateAt(h, b, f) {
+${step('add')}
+  },
+  retractAt(h, b, f) {
+${step('sub')}
+  },
+  writeValuesAt(h, b, t, o) {
+${values.join('\n')}
+  },
+}`
+  return new Function('I', 'H', source)(impls, HELPERS) as Steps
+}
+
+/** The handle: the calls' implementations side by side, with generated (or looping) per-record steps. */
+class BuiltinAggsHandle implements SlottedAggsHandle {
   readonly retractable: boolean
   readonly mergeable: boolean
   private readonly n: number
+  /** The generated steps, or `undefined` to loop over the calls. */
+  private readonly steps: Steps | undefined
 
   constructor(
     private readonly names: readonly string[],
@@ -322,10 +421,12 @@ class BuiltinAggsHandle implements AggsHandle {
     private readonly filters: readonly number[],
     private readonly checks: readonly NullCheck[],
     private readonly args: readonly (readonly number[])[],
+    compile: boolean,
   ) {
     this.n = impls.length
     this.retractable = impls.every((i) => i.retractable)
     this.mergeable = impls.every((i) => i.mergeable)
+    this.steps = compile ? generateSteps(impls, filters, checks, args) : undefined
   }
 
   createAccumulators(): unknown[] {
@@ -333,6 +434,11 @@ class BuiltinAggsHandle implements AggsHandle {
     const accs = new Array<unknown>(n)
     for (let i = 0; i < n; i++) accs[i] = this.impls[i]!.create()
     return accs
+  }
+
+  createAt(h: unknown[], base: number): void {
+    const impls = this.impls
+    for (let i = 0; i < this.n; i++) h[base + i] = impls[i]!.create()
   }
 
   /** Whether the row counts for call `i`: its filter is true and its arguments are not NULL. */
@@ -354,20 +460,36 @@ class BuiltinAggsHandle implements AggsHandle {
   }
 
   accumulate(accs: unknown[], fields: readonly unknown[]): void {
+    this.accumulateAt(accs, 0, fields)
+  }
+
+  accumulateAt(h: unknown[], base: number, fields: readonly unknown[]): void {
+    const steps = this.steps
+    if (steps !== undefined) return steps.accumulateAt(h, base, fields)
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) if (this.counts(i, fields)) impls[i]!.add(accs, i, fields)
+    for (let i = 0; i < this.n; i++) if (this.counts(i, fields)) impls[i]!.add(h, base + i, fields)
   }
 
   retract(accs: unknown[], fields: readonly unknown[]): void {
+    this.retractAt(accs, 0, fields)
+  }
+
+  retractAt(h: unknown[], base: number, fields: readonly unknown[]): void {
     if (!this.retractable) throw this.cannot('retract')
+    const steps = this.steps
+    if (steps !== undefined) return steps.retractAt(h, base, fields)
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) if (this.counts(i, fields)) impls[i]!.sub(accs, i, fields)
+    for (let i = 0; i < this.n; i++) if (this.counts(i, fields)) impls[i]!.sub(h, base + i, fields)
   }
 
   merge(accs: unknown[], other: readonly unknown[]): void {
+    this.mergeAt(accs, 0, other, 0)
+  }
+
+  mergeAt(h: unknown[], base: number, other: readonly unknown[], otherBase: number): void {
     if (!this.mergeable) throw this.cannot('merge')
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) impls[i]!.merge(accs, i, other[i])
+    for (let i = 0; i < this.n; i++) impls[i]!.merge(h, base + i, other[otherBase + i])
   }
 
   getValue(accs: readonly unknown[]): unknown[] {
@@ -377,8 +499,14 @@ class BuiltinAggsHandle implements AggsHandle {
   }
 
   writeValues(accs: readonly unknown[], target: unknown[], offset: number): void {
+    this.writeValuesAt(accs, 0, target, offset)
+  }
+
+  writeValuesAt(h: readonly unknown[], base: number, target: unknown[], offset: number): void {
+    const steps = this.steps
+    if (steps !== undefined) return steps.writeValuesAt(h, base, target, offset)
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) target[offset + i] = impls[i]!.value(accs[i])
+    for (let i = 0; i < this.n; i++) target[offset + i] = impls[i]!.value(h[base + i])
   }
 
   private cannot(what: 'retract' | 'merge'): SqlRuntimeError {

@@ -5,9 +5,10 @@
  */
 import { KeyedProcessFunction, StateTtlConfig, ValueStateDescriptor } from '@strom/process'
 import type { Collector, RuntimeContext, ValueState } from '@strom/process'
-import type { AggregateCall, AggsHandle } from '../../../aggregate/aggregate-call.js'
-import { fieldsEqual } from '../../../aggregate/agg-values.js'
-import { createAggsHandle } from '../../../aggregate/builtin-aggregates.js'
+import type { AggregateCall } from '../../../aggregate/aggregate-call.js'
+import { valuesEqual } from '../../../aggregate/agg-values.js'
+import type { SlottedAggsHandle } from '../../../aggregate/builtin-aggregates.js'
+import { createSlottedAggsHandle } from '../../../aggregate/builtin-aggregates.js'
 import type { Row } from '../../../data/row.js'
 import { RowKind } from '../../../data/row.js'
 import type { RowKey } from '../keys.js'
@@ -70,12 +71,22 @@ export interface GroupAggParams {
  * @since 0.1.0
  */
 export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
-  private handle: AggsHandle | undefined
-  /** Per group: the accumulators, then the row count (index `n`), then the group's field values (`n + 1`). */
+  private handle: SlottedAggsHandle | undefined
+  /**
+   * Per group, one flat array: the accumulators (indices `0..n-1`), the row count (index `n`),
+   * then the group's field values (from `n + 1`).
+   */
   private state: ValueState<unknown[]> | undefined
   private n = 0
   private g = 0
   private ttl = false
+  /** The group's results before the row, reused (`n` values). */
+  private prev: unknown[] = []
+  /**
+   * Whether the results are needed before a row too: to send `-U`, or to see whether they
+   * changed. Not when an aggregate changes with every row (a plain `COUNT(*)`) and no `-U` is sent.
+   */
+  private needsPrev = true
 
   constructor(readonly params: GroupAggParams) {
     super()
@@ -83,24 +94,34 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
 
   override open(ctx: RuntimeContext): void {
     const p = this.params
-    this.handle = createAggsHandle(p.aggs, { retraction: p.updatingInput ?? true })
+    this.handle = createSlottedAggsHandle(p.aggs, { retraction: p.updatingInput ?? true })
     this.n = p.aggs.length
     this.g = p.groupIndices.length
     const d = new ValueStateDescriptor<unknown[]>('group-agg-accumulators')
     const ttl = p.stateTtlMs ?? 0
     this.ttl = ttl > 0
+    const countsEveryRow = p.aggs.some((a) => a.udaf === undefined && a.name.toUpperCase() === 'COUNT' && a.args.length === 0 && !a.distinct && a.filterArg === undefined)
+    this.needsPrev = p.generateUpdateBefore || !countsEveryRow
     if (ttl > 0) d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).setUpdateType('OnCreateAndWrite').setStateVisibility('NeverReturnExpired').build())
     this.state = ctx.getState(d)
   }
 
-  /** A new output row's fields: the group values, then the results of `accs`. */
-  private output(accs: unknown[]): unknown[] {
+  /** A new output row's fields: the group values, then `values` (the `n` results) or the results of `accs`. */
+  private output(accs: readonly unknown[], values: readonly unknown[] | undefined): unknown[] {
     const g = this.g
-    const out = new Array<unknown>(g + this.n)
-    const group = accs[this.n + 1] as unknown[]
-    for (let i = 0; i < g; i++) out[i] = group[i]
-    this.handle!.writeValues(accs, out, g)
+    const n = this.n
+    const out = new Array<unknown>(g + n)
+    for (let i = 0; i < g; i++) out[i] = accs[n + 1 + i]
+    if (values === undefined) this.handle!.writeValuesAt(accs, 0, out, g)
+    else for (let i = 0; i < n; i++) out[g + i] = values[i]
     return out
+  }
+
+  /** Whether the results in `next` (from index `g`) equal those in `prev`. */
+  private unchanged(prev: readonly unknown[], next: readonly unknown[]): boolean {
+    const g = this.g
+    for (let i = 0; i < this.n; i++) if (!valuesEqual(prev[i], next[g + i])) return false
+    return true
   }
 
   override processElement(row: Row, _ctx: KeyedProcessFunction.Context<RowKey>, out: Collector<Row>): void {
@@ -109,18 +130,15 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
     const n = this.n
     const retract = row.kind === RowKind.UPDATE_BEFORE || row.kind === RowKind.DELETE
     let accs = state.value()
-    let first = false
+    const first = accs === undefined
     if (accs === undefined) {
       // a retraction for a group we do not know (never seen, or expired): nothing to take back
       if (retract) return
-      first = true
       accs = handle.createAccumulators()
+      accs.push(0)
       const gi = this.params.groupIndices
-      const group = new Array<unknown>(gi.length)
-      for (let i = 0; i < gi.length; i++) group[i] = row.fields[gi[i]!]
-      accs.push(0, group)
-    }
-    const prev = first ? undefined : this.output(accs)
+      for (let i = 0; i < gi.length; i++) accs.push(row.fields[gi[i]!])
+    } else if (this.needsPrev || retract) handle.writeValuesAt(accs, 0, this.prev, 0)
     if (retract) {
       handle.retract(accs, row.fields)
       accs[n] = (accs[n] as number) - 1
@@ -131,18 +149,18 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
 
     if ((accs[n] as number) !== 0) {
       state.update(accs)
-      const next = this.output(accs)
-      if (prev === undefined) {
+      const next = this.output(accs, undefined)
+      if (first) {
         out.collect({ kind: RowKind.INSERT, fields: next })
         return
       }
       // an unchanged result sends nothing, unless downstream state must be kept alive (TTL)
-      if (!this.ttl && fieldsEqual(prev, next, this.g)) return
-      if (this.params.generateUpdateBefore) out.collect({ kind: RowKind.UPDATE_BEFORE, fields: prev })
+      if (this.needsPrev && !this.ttl && this.unchanged(this.prev, next)) return
+      if (this.params.generateUpdateBefore) out.collect({ kind: RowKind.UPDATE_BEFORE, fields: this.output(accs, this.prev) })
       out.collect({ kind: RowKind.UPDATE_AFTER, fields: next })
     } else {
       // the group's last row was retracted
-      if (prev !== undefined) out.collect({ kind: RowKind.DELETE, fields: prev })
+      if (!first) out.collect({ kind: RowKind.DELETE, fields: this.output(accs, this.prev) })
       state.clear()
     }
   }

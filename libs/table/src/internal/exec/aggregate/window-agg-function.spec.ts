@@ -463,6 +463,34 @@ describe('WindowAggFunction: against brute force', () => {
     }
   }
 
+  it('slices far apart in time (a sparse ring, slices kept aside) and slices that outgrow the ring', () => {
+    const wide = (span: number): fc.Arbitrary<Ev[]> =>
+      fc.array(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.record({ t: fc.constant('row' as const), k: fc.constantFrom('a', 'b'), ts: fc.integer({ min: 0, max: span }), v: fc.option(fc.integer({ min: 0, max: 6 })), sign: fc.constant(1 as const) }) },
+          { weight: 1, arbitrary: fc.record({ t: fc.constant('wm' as const), wm: fc.integer({ min: 0, max: span }) }) },
+        ),
+        { maxLength: 80 },
+      )
+    for (const spec of [{ kind: 'TUMBLE', sizeMs: 5 }, { kind: 'HOP', sizeMs: 10, slideMs: 5 }, { kind: 'CUMULATE', stepMs: 5, sizeMs: 20 }] as WindowAggSpec[]) {
+      // 200 ms: up to 40 slices per key (rings grow); 100 s: slices too far apart for a ring
+      for (const span of [200, 100_000])
+        fc.assert(
+          fc.property(wide(span), (events) => {
+            const h = harness(paramsOf(spec))
+            drive(h, events)
+            h.endInput()
+            const expected = bruteForceSliced(spec, events)
+            expect([...shown(h)].sort()).toEqual(expected.out)
+            expect(late(h)).toBe(expected.late)
+            expect(h.numKeyedStateEntries()).toBe(0)
+            expect(h.numEventTimeTimers()).toBe(0)
+          }),
+          { numRuns: 60 },
+        )
+    }
+  })
+
   it('restore(snapshot) at any point continues with the same output, for every window kind', () => {
     fc.assert(
       fc.property(fc.constantFrom(...SPECS), fc.boolean(), eventsArb(true), fc.nat(), (spec, updates, allEvents, at) => {

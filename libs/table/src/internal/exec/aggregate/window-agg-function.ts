@@ -6,8 +6,9 @@
  */
 import { KeyedProcessFunction, ValueStateDescriptor } from '@strom/process'
 import type { Collector, Counter, RuntimeContext, TimerService, ValueState } from '@strom/process'
-import type { AggregateCall, AggsHandle } from '../../../aggregate/aggregate-call.js'
-import { createAggsHandle } from '../../../aggregate/builtin-aggregates.js'
+import type { AggregateCall } from '../../../aggregate/aggregate-call.js'
+import type { SlottedAggsHandle } from '../../../aggregate/builtin-aggregates.js'
+import { createSlottedAggsHandle } from '../../../aggregate/builtin-aggregates.js'
 import type { Row } from '../../../data/row.js'
 import { RowKind } from '../../../data/row.js'
 import { SqlError, SqlRuntimeError } from '../../../errors.js'
@@ -94,12 +95,54 @@ const gcd = (a: number, b: number): number => {
   return a
 }
 
+/** The smallest power of 2 that is `>= n`. */
+const pow2AtLeast = (n: number): number => {
+  let p = 1
+  while (p < n) p *= 2
+  return p
+}
+
 const planError = (message: string): SqlError => new SqlError('plan', [{ message }])
 
 const positiveMs = (what: string, v: number | undefined): number => {
   if (v === undefined || !Number.isInteger(v) || v <= 0) throw planError(`The ${what} of a window must be a positive whole number of milliseconds, got ${String(v)}.`)
   return v
 }
+
+// The state entry of a key, for sliced windows: one flat array
+//   [timer, more, running, live, mask, ...group values, ...ring]
+// whose ring holds `mask + 1` slices inline, slice number `k` (its end is `offset + k * slice`)
+// in slot `k & mask`. A slice is `[end, rowCount, acc_0, ..., acc_{n-1}]` (`stride = n + 2`
+// values; a free slot has end `null`), inline in the ring or, in `more` and `running`, an array of
+// its own. One entry, and mostly one allocation, per key instead of a Map and an array per slice:
+// a record costs one state lookup and an index computation.
+
+/** The time of the timer this key registered last (`null` after it fired): see `registerOnce`. */
+const E_TIMER = 0
+/** The slices whose ring slot another slice holds, by end (`Map<number, slice>`), or `null`. */
+const E_MORE = 1
+/** `CUMULATE`: the running accumulators of the key's cumulations, by start (`Map<number, slice>`), or `null`. */
+const E_RUNNING = 2
+/** The number of slices held, in the ring and in `more`. */
+const E_LIVE = 3
+/** The number of ring slots minus 1 (the number is a power of 2). */
+const E_MASK = 4
+/** The group values start here; the ring follows them. */
+const E_GROUP = 5
+
+/** In a slice: its end (`null`: a free ring slot). */
+const S_END = 0
+/** In a slice: its net row count. */
+const S_COUNT = 1
+/** In a slice: the aggregates' accumulators start here. */
+const S_ACCS = 2
+
+/** A new ring has at most this many slots; it grows past it only while at least a quarter full. */
+const MAX_INITIAL_SLOTS = 64
+/** A ring never has more slots than this; further slices go to `more`. */
+const MAX_SLOTS = 4096
+/** New rings start with the slots that rings grew to, up to this many. */
+const ADAPTIVE_SLOTS = 16
 
 /**
  * Aggregation over windows of a windowing TVF, per group: emits one insert-only row per window
@@ -140,18 +183,33 @@ const positiveMs = (what: string, v: number | undefined): number => {
  * @since 0.1.0
  */
 export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
-  private handle: AggsHandle | undefined
+  private handle: SlottedAggsHandle | undefined
   /**
-   * Per key: `[groupValues, slices, running]` for sliced windows (`slices`: slice end ->
-   * accumulators with the row count at index `n`; `running`: `CUMULATE` window start -> the
-   * running accumulators), `[groupValues, sessions]` for session windows (a session is
-   * `[start, end, accumulators]`, or `[start, end, Map<timestamp, accumulators>]` with updating
-   * input).
+   * Per key: for sliced windows the flat entry described above (`E_*`, `S_*`); for session
+   * windows `[groupValues, sessions]`, a session being `[start, end, slice]`, or
+   * `[start, end, Map<timestamp, slice>]` with updating input.
    */
   private state: ValueState<unknown[]> | undefined
   private lateDropped: Counter | undefined
-  private n = 0
+  /** The number of aggregates. */
+  private readonly n: number
+  /** The number of group fields. */
+  private readonly g: number
+  /** The values of one slice: end, row count, accumulators. */
+  private readonly stride: number
+  /** Where the ring starts in an entry. */
+  private readonly ringAt: number
+  /** The ring slots a new entry has at least (from the window's geometry). */
+  private readonly initialSlots: number
+  /**
+   * The ring slots of a new entry: `initialSlots`, or more once rings had to grow (keys tend to
+   * have as many slices open as each other: as many as the watermark lags behind), at most
+   * `ADAPTIVE_SLOTS`.
+   */
+  private newSlots: number
   private readonly kind: WindowAggSpec['kind']
+  private readonly eventTime: boolean
+  private readonly timeIndex: number
   /** Slice length (`TUMBLE`: size, `HOP`: gcd(size, slide), `CUMULATE`: step). */
   private readonly slice: number
   /** Window length (session: the gap). */
@@ -162,14 +220,30 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
   /** `HOP`: window ends are `= endPhase (mod slide)`. */
   private readonly endPhase: number
   private readonly updating: boolean
-  /** The slices of the `HOP` window being fired, reused. */
-  private readonly windowSlices: unknown[][] = []
+  // The slice of the last row, cached (most rows fall into the slice of the row before): its
+  // start and end, its number, and the first and last window ends holding it.
+  private cStart = Infinity
+  private cEnd = -Infinity
+  private cNum = 0
+  private cFirst = 0
+  private cLast = 0
+  /** The array holding the slice `findSlice` or `addSlice` found (the entry, or a slice of its own). */
+  private at: unknown[] = []
+  /** The slices of the `HOP` window being fired (arrays and where in them), reused. */
+  private readonly partArrays: unknown[][] = []
+  private readonly partBases: number[] = []
 
   constructor(readonly params: WindowAggParams) {
     super()
     const w = params.window
     this.kind = w.kind
     this.updating = params.updatingInput ?? false
+    this.eventTime = params.isEventTime
+    this.timeIndex = params.timeIndex
+    this.n = params.aggs.length
+    this.g = params.groupIndices.length
+    this.stride = this.n + S_ACCS
+    this.ringAt = E_GROUP + this.g
     switch (w.kind) {
       case 'TUMBLE':
         this.size = positiveMs('size', w.sizeMs)
@@ -205,8 +279,11 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
       }
     }
     this.endPhase = mod(this.offset + this.size, this.slide)
+    // the slices of one window and the next one's first: in-order input rarely needs more
+    this.initialSlots = pow2AtLeast(Math.min(Math.ceil(this.size / this.slice) + 1, MAX_INITIAL_SLOTS))
+    this.newSlots = this.initialSlots
     // fail at plan time rather than at the first window
-    const handle = createAggsHandle(params.aggs, { retraction: this.updating })
+    const handle = createSlottedAggsHandle(params.aggs, { retraction: this.updating })
     if (this.needsMerge() && !handle.mergeable)
       throw planError(`A ${w.kind} window aggregation merges accumulators, but some aggregate has no merge method (${params.aggs.filter((a) => a.udaf !== undefined && a.udaf.merge === undefined).map((a) => a.name).join(', ')}).`)
   }
@@ -216,16 +293,21 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
   }
 
   override open(ctx: RuntimeContext): void {
-    this.handle = createAggsHandle(this.params.aggs, { retraction: this.updating })
-    this.n = this.params.aggs.length
+    this.handle = createSlottedAggsHandle(this.params.aggs, { retraction: this.updating })
     this.state = ctx.getState(new ValueStateDescriptor<unknown[]>('window-agg-state'))
     this.lateDropped = ctx.getMetricGroup().counter(NUM_LATE_RECORDS_DROPPED)
   }
 
   // --- geometry of sliced windows ------------------------------------------------------------
 
-  private sliceEndOf(ts: number): number {
-    return ts - mod(ts - this.offset, this.slice) + this.slice
+  /** Caches the slice holding `ts` and its windows (`cStart`, `cEnd`, ...). */
+  private locate(ts: number): void {
+    const se = ts - mod(ts - this.offset, this.slice) + this.slice
+    this.cEnd = se
+    this.cStart = se - this.slice
+    this.cNum = (se - this.offset) / this.slice
+    this.cFirst = this.firstWindowEnd(se)
+    this.cLast = this.lastWindowEnd(se)
   }
 
   /** The first window end at or after slice end `se`. */
@@ -254,39 +336,28 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
     return s - mod(s - this.offset, this.size)
   }
 
+  /** The number of the slice ending at `se`. */
+  private sliceNumber(se: number): number {
+    return (se - this.offset) / this.slice
+  }
+
   // --- per record ----------------------------------------------------------------------------
 
   override processElement(row: Row, ctx: KeyedProcessFunction.Context<RowKey>, _out: Collector<Row>): void {
     const timers = ctx.timerService()
     let ts: number
-    if (this.params.isEventTime) {
-      const t = row.fields[this.params.timeIndex]
+    if (this.eventTime) {
+      const t = row.fields[this.timeIndex]
       if (typeof t !== 'number')
         throw new SqlRuntimeError(
-          `The rowtime field (input field ${this.params.timeIndex}) of a window aggregation must not be NULL, got ${String(t)} for key ${String(ctx.getCurrentKey())}.`,
+          `The rowtime field (input field ${this.timeIndex}) of a window aggregation must not be NULL, got ${String(t)} for key ${String(ctx.getCurrentKey())}.`,
         )
       ts = t
     } else ts = timers.currentProcessingTime()
     const retract = row.kind === RowKind.UPDATE_BEFORE || row.kind === RowKind.DELETE
     if (retract && !this.handle!.retractable) throw this.cannotRetract()
-
-    let entry = this.state!.value()
-    if (entry === undefined) {
-      const gi = this.params.groupIndices
-      const group = new Array<unknown>(gi.length)
-      for (let i = 0; i < gi.length; i++) group[i] = row.fields[gi[i]!]
-      entry = this.kind === 'SESSION' ? [group, []] : [group, new Map<number, unknown[]>(), this.kind === 'CUMULATE' ? new Map<number, unknown[]>() : null]
-    }
-    const kept = this.kind === 'SESSION' ? this.sessionElement(entry, row, ts, retract, timers) : this.sliceElement(entry, row, ts, retract, timers)
-    if (kept === Outcome.Late) this.lateDropped!.inc()
-    if (this.isEmpty(entry)) this.state!.clear()
-    else if (kept === Outcome.Kept) this.state!.update(entry)
-  }
-
-  private isEmpty(entry: unknown[]): boolean {
-    if (this.kind === 'SESSION') return (entry[1] as unknown[]).length === 0
-    const running = entry[2] as Map<number, unknown[]> | null
-    return (entry[1] as Map<number, unknown[]>).size === 0 && (running === null || running.size === 0)
+    const outcome = this.kind === 'SESSION' ? this.sessionElement(row, ts, retract, timers) : this.sliceElement(row, ts, retract, timers)
+    if (outcome === Outcome.Late) this.lateDropped!.inc()
   }
 
   private cannotRetract(): SqlRuntimeError {
@@ -295,86 +366,233 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
     )
   }
 
-  private newAccs(): unknown[] {
-    const accs = this.handle!.createAccumulators()
-    accs.push(0)
-    return accs
-  }
-
-  private apply(accs: unknown[], row: Row, retract: boolean): void {
-    const n = this.n
-    if (retract) {
-      this.handle!.retract(accs, row.fields)
-      accs[n] = (accs[n] as number) - 1
-    } else {
-      this.handle!.accumulate(accs, row.fields)
-      accs[n] = (accs[n] as number) + 1
-    }
-  }
-
-  private register(timers: TimerService, time: number): void {
-    if (this.params.isEventTime) timers.registerEventTimeTimer(time)
-    else timers.registerProcessingTimeTimer(time)
-  }
-
-  private unregister(timers: TimerService, time: number): void {
-    if (this.params.isEventTime) timers.deleteEventTimeTimer(time)
-    else timers.deleteProcessingTimeTimer(time)
-  }
-
   /** Adds a row to its slice (or a `CUMULATE` running accumulator). */
-  private sliceElement(entry: unknown[], row: Row, ts: number, retract: boolean, timers: TimerService): Outcome {
-    const se = this.sliceEndOf(ts)
-    const eventTime = this.params.isEventTime
-    const wm = eventTime ? timers.currentWatermark() : -Infinity
-    const slices = entry[1] as Map<number, unknown[]>
+  private sliceElement(row: Row, ts: number, retract: boolean, timers: TimerService): Outcome {
+    if (!(ts >= this.cStart && ts < this.cEnd)) this.locate(ts)
+    const se = this.cEnd
     // the first window of the slice that has not fired
-    let end = this.firstWindowEnd(se)
-    const last = this.lastWindowEnd(se)
+    let end = this.cFirst
+    const last = this.cLast
     if (end > last) return Outcome.InNoWindow
+    const wm = this.eventTime ? timers.currentWatermark() : -Infinity
+    const state = this.state!
     if (end - 1 <= wm) {
       if (last - 1 <= wm) return Outcome.Late
       end += this.slide * Math.ceil((wm + 1 - end) / this.slide)
       if (end - 1 <= wm) end += this.slide
       if (this.kind === 'CUMULATE') {
         // the slice was folded into the running accumulator already: the row goes there
-        const running = entry[2] as Map<number, unknown[]>
+        const entry = state.value() ?? this.newEntry(row.fields)
+        let running = entry[E_RUNNING] as Map<number, unknown[]> | null
+        if (running === null) entry[E_RUNNING] = running = new Map()
         const start = this.cumulationStart(se)
-        let accs = running.get(start)
-        if (accs === undefined) running.set(start, (accs = this.newAccs()))
-        this.apply(accs, row, retract)
-        this.register(timers, end - 1)
+        let acc = running.get(start)
+        if (acc === undefined) running.set(start, (acc = this.newSlice(null)))
+        this.apply(acc, 0, row.fields, retract)
+        this.registerOnce(entry, timers, end - 1)
+        state.update(entry)
         return Outcome.Kept
       }
     }
-    let accs = slices.get(se)
-    if (accs === undefined) slices.set(se, (accs = this.newAccs()))
-    this.apply(accs, row, retract)
-    this.register(timers, end - 1)
+    const entry = state.value() ?? this.newEntry(row.fields)
+    let base = this.findSlice(entry, se, this.cNum)
+    if (base < 0) base = this.addSlice(entry, se, this.cNum)
+    this.apply(this.at, base, row.fields, retract)
+    this.registerOnce(entry, timers, end - 1)
+    // on the heap the entry is stored already; other backends need to hear of the change
+    state.update(entry)
     return Outcome.Kept
+  }
+
+  /** A new entry for the key of a row: no slices, an empty ring. */
+  private newEntry(fields: readonly unknown[]): unknown[] {
+    // one allocation of the final length: the array and its elements lie together
+    const ringAt = this.ringAt
+    const slots = this.newSlots
+    const length = ringAt + slots * this.stride
+    const e = new Array<unknown>(length)
+    e[E_TIMER] = null
+    e[E_MORE] = null
+    e[E_RUNNING] = null
+    e[E_LIVE] = 0
+    e[E_MASK] = slots - 1
+    const gi = this.params.groupIndices
+    for (let i = 0; i < gi.length; i++) e[E_GROUP + i] = fields[gi[i]!]
+    for (let i = ringAt; i < length; i++) e[i] = null
+    return e
+  }
+
+  /** A slice of its own (outside a ring): `[end, 0, new accumulators]`. */
+  private newSlice(end: number | null): unknown[] {
+    const s: unknown[] = [end, 0]
+    this.handle!.createAt(s, S_ACCS)
+    return s
+  }
+
+  /**
+   * Where the slice ending at `se` (number `num`) of an entry is: its index in `this.at` (the
+   * entry itself for a ring slot), or -1 when the entry has no such slice.
+   */
+  private findSlice(entry: unknown[], se: number, num: number): number {
+    const i = this.ringAt + (num & (entry[E_MASK] as number)) * this.stride
+    if (entry[i] === se) {
+      this.at = entry
+      return i
+    }
+    const more = entry[E_MORE] as Map<number, unknown[]> | null
+    if (more !== null) {
+      const s = more.get(se)
+      if (s !== undefined) {
+        this.at = s
+        return 0
+      }
+    }
+    return -1
+  }
+
+  /** Adds the slice ending at `se` (number `num`, not in the entry yet); returns where it is, as {@link findSlice}. */
+  private addSlice(entry: unknown[], se: number, num: number): number {
+    entry[E_LIVE] = (entry[E_LIVE] as number) + 1
+    let i = this.ringAt + (num & (entry[E_MASK] as number)) * this.stride
+    if (entry[i] !== null) {
+      if (!this.growRing(entry, se)) {
+        const s = this.newSlice(se)
+        let more = entry[E_MORE] as Map<number, unknown[]> | null
+        if (more === null) entry[E_MORE] = more = new Map()
+        more.set(se, s)
+        this.at = s
+        return 0
+      }
+      i = this.ringAt + (num & (entry[E_MASK] as number)) * this.stride
+    }
+    entry[i + S_END] = se
+    entry[i + S_COUNT] = 0
+    this.handle!.createAt(entry, i + S_ACCS)
+    this.at = entry
+    return i
+  }
+
+  /**
+   * The ring slot of new slice `se` is taken: makes the ring long enough for every slice of the
+   * entry and the new one if that keeps it at least a quarter full (and within `MAX_SLOTS`),
+   * moving the slices of `more` in too; returns whether it did.
+   */
+  private growRing(entry: unknown[], se: number): boolean {
+    const stride = this.stride
+    const ringAt = this.ringAt
+    const more = entry[E_MORE] as Map<number, unknown[]> | null
+    let lo = se
+    let hi = se
+    for (let i = ringAt; i < entry.length; i += stride) {
+      const s = entry[i] as number | null
+      if (s === null) continue
+      if (s < lo) lo = s
+      if (s > hi) hi = s
+    }
+    if (more !== null)
+      for (const s of more.keys()) {
+        if (s < lo) lo = s
+        if (s > hi) hi = s
+      }
+    const slots = pow2AtLeast((hi - lo) / this.slice + 1)
+    if (slots > MAX_SLOTS || slots > Math.max(this.initialSlots, 4 * (entry[E_LIVE] as number))) return false
+    const taken: unknown[][] = []
+    for (let i = ringAt; i < entry.length; i += stride) if (entry[i] !== null) taken.push(entry.slice(i, i + stride))
+    if (more !== null) for (const s of more.values()) taken.push(s)
+    entry[E_MORE] = null
+    entry.length = ringAt
+    for (let i = slots * stride; i > 0; i--) entry.push(null)
+    entry[E_MASK] = slots - 1
+    if (slots > this.newSlots) this.newSlots = Math.min(slots, Math.max(ADAPTIVE_SLOTS, this.initialSlots))
+    for (const s of taken) {
+      const at = ringAt + (this.sliceNumber(s[S_END] as number) & (slots - 1)) * stride
+      for (let x = 0; x < stride; x++) entry[at + x] = s[x]
+    }
+    return true
+  }
+
+  /** Removes the slice ending at `se`, found at `base` of `h`, from the entry. */
+  private freeSlice(entry: unknown[], h: unknown[], base: number, se: number): void {
+    if (h === entry) for (let x = 0; x < this.stride; x++) entry[base + x] = null
+    else {
+      const more = entry[E_MORE] as Map<number, unknown[]>
+      more.delete(se)
+      if (more.size === 0) entry[E_MORE] = null
+    }
+    entry[E_LIVE] = (entry[E_LIVE] as number) - 1
+  }
+
+  private isEmpty(entry: unknown[]): boolean {
+    return (entry[E_LIVE] as number) === 0 && entry[E_RUNNING] === null
+  }
+
+  /** Adds (or retracts) a row to the slice at `base` of `h`. */
+  private apply(h: unknown[], base: number, fields: readonly unknown[], retract: boolean): void {
+    if (retract) {
+      this.handle!.retractAt(h, base + S_ACCS, fields)
+      h[base + S_COUNT] = (h[base + S_COUNT] as number) - 1
+    } else {
+      this.handle!.accumulateAt(h, base + S_ACCS, fields)
+      h[base + S_COUNT] = (h[base + S_COUNT] as number) + 1
+    }
+  }
+
+  /** Merges the slice at `fromBase` of `from` into the one at `intoBase` of `into`. */
+  private mergeSlice(into: unknown[], intoBase: number, from: readonly unknown[], fromBase: number): void {
+    this.handle!.mergeAt(into, intoBase + S_ACCS, from, fromBase + S_ACCS)
+    into[intoBase + S_COUNT] = (into[intoBase + S_COUNT] as number) + (from[fromBase + S_COUNT] as number)
+  }
+
+  private register(timers: TimerService, time: number): void {
+    if (this.eventTime) timers.registerEventTimeTimer(time)
+    else timers.registerProcessingTimeTimer(time)
+  }
+
+  /**
+   * Registers the timer unless this key registered it last (`E_TIMER`, reset when it fires):
+   * consecutive rows of a key mostly fall into the same window, and the timer service's
+   * de-duplication costs a lookup.
+   */
+  private registerOnce(entry: unknown[], timers: TimerService, time: number): void {
+    if (entry[E_TIMER] === time) return
+    entry[E_TIMER] = time
+    this.register(timers, time)
+  }
+
+  private unregister(timers: TimerService, time: number): void {
+    if (this.eventTime) timers.deleteEventTimeTimer(time)
+    else timers.deleteProcessingTimeTimer(time)
   }
 
   // --- firing --------------------------------------------------------------------------------
 
   override onTimer(timestamp: number, ctx: KeyedProcessFunction.OnTimerContext<RowKey>, out: Collector<Row>): void {
-    const entry = this.state!.value()
+    const state = this.state!
+    const entry = state.value()
     if (entry === undefined) return
+    if (this.kind === 'SESSION') {
+      this.fireSessions(entry, timestamp, out)
+      if ((entry[1] as unknown[]).length === 0) state.clear()
+      else state.update(entry)
+      return
+    }
+    if (entry[E_TIMER] === timestamp) entry[E_TIMER] = null
     const timers = ctx.timerService()
-    if (this.kind === 'SESSION') this.fireSessions(entry, timestamp, out)
-    else if (this.kind === 'CUMULATE') this.fireCumulate(entry, timestamp + 1, timers, out)
+    if (this.kind === 'CUMULATE') this.fireCumulate(entry, timestamp + 1, timers, out)
     else if (this.kind === 'HOP') this.fireHop(entry, timestamp + 1, timers, out)
     else this.fireTumble(entry, timestamp + 1, out)
-    if (this.isEmpty(entry)) this.state!.clear()
-    else this.state!.update(entry)
+    if (this.isEmpty(entry)) state.clear()
+    else state.update(entry)
   }
 
-  private emit(group: unknown[], accs: unknown[], start: number, end: number, out: Collector<Row>): void {
+  /** Emits the results of the slice at `base` of `h`, if it holds rows, with the group values at `groupAt` of `group`. */
+  private emit(group: readonly unknown[], groupAt: number, h: readonly unknown[], base: number, start: number, end: number, out: Collector<Row>): void {
+    if ((h[base + S_COUNT] as number) <= 0) return
+    const g = this.g
     const n = this.n
-    if ((accs[n] as number) <= 0) return
-    const g = group.length
     const fields = new Array<unknown>(g + n + 3)
-    for (let i = 0; i < g; i++) fields[i] = group[i]
-    this.handle!.writeValues(accs, fields, g)
+    for (let i = 0; i < g; i++) fields[i] = group[groupAt + i]
+    this.handle!.writeValuesAt(h, base + S_ACCS, fields, g)
     fields[g + n] = start
     fields[g + n + 1] = end
     fields[g + n + 2] = end - 1
@@ -382,77 +600,104 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
   }
 
   private fireTumble(entry: unknown[], end: number, out: Collector<Row>): void {
-    const slices = entry[1] as Map<number, unknown[]>
-    const accs = slices.get(end)
-    if (accs === undefined) return
-    slices.delete(end)
-    this.emit(entry[0] as unknown[], accs, end - this.size, end, out)
-  }
-
-  /** Merges `from` (accumulators with a row count) into `into`. */
-  private mergeInto(into: unknown[], from: unknown[]): void {
-    this.handle!.merge(into, from)
-    into[this.n] = (into[this.n] as number) + (from[this.n] as number)
+    const base = this.findSlice(entry, end, this.sliceNumber(end))
+    if (base < 0) return
+    const h = this.at
+    this.emit(entry, E_GROUP, h, base, end - this.size, end, out)
+    this.freeSlice(entry, h, base, end)
   }
 
   private fireHop(entry: unknown[], end: number, timers: TimerService, out: Collector<Row>): void {
-    const slices = entry[1] as Map<number, unknown[]>
     const g = this.slice
+    const stride = this.stride
     const first = end - this.size + g
     // the window's slices, in time order (FIRST_VALUE, LAST_VALUE and LISTAGG depend on it)
-    const parts = this.windowSlices
-    parts.length = 0
-    if (this.size / g <= 4 * slices.size) {
+    const arrays = this.partArrays
+    const bases = this.partBases
+    if (this.size / g <= 4 * (entry[E_LIVE] as number)) {
       for (let se = first; se <= end; se += g) {
-        const accs = slices.get(se)
-        if (accs !== undefined) parts.push(accs)
+        const b = this.findSlice(entry, se, this.sliceNumber(se))
+        if (b < 0) continue
+        arrays.push(this.at)
+        bases.push(b)
       }
     } else {
       const ends: number[] = []
-      for (const se of slices.keys()) if (se >= first && se <= end) ends.push(se)
+      for (let i = this.ringAt; i < entry.length; i += stride) {
+        const s = entry[i] as number | null
+        if (s !== null && s >= first && s <= end) ends.push(s)
+      }
+      const more = entry[E_MORE] as Map<number, unknown[]> | null
+      if (more !== null) for (const s of more.keys()) if (s >= first && s <= end) ends.push(s)
       ends.sort((a, b) => a - b)
-      for (const se of ends) parts.push(slices.get(se)!)
+      for (const se of ends) {
+        bases.push(this.findSlice(entry, se, this.sliceNumber(se)))
+        arrays.push(this.at)
+      }
     }
-    if (parts.length === 1) this.emit(entry[0] as unknown[], parts[0]!, end - this.size, end, out)
-    else if (parts.length > 1) {
-      const merged = this.newAccs()
-      for (const accs of parts) this.mergeInto(merged, accs)
-      this.emit(entry[0] as unknown[], merged, end - this.size, end, out)
+    if (arrays.length === 1) this.emit(entry, E_GROUP, arrays[0]!, bases[0]!, end - this.size, end, out)
+    else if (arrays.length > 1) {
+      const merged = this.newSlice(null)
+      for (let k = 0; k < arrays.length; k++) this.mergeSlice(merged, 0, arrays[k]!, bases[k]!)
+      this.emit(entry, E_GROUP, merged, 0, end - this.size, end, out)
     }
-    parts.length = 0
+    arrays.length = 0
+    bases.length = 0
     // drop the slices whose last window this was, and wake up for the next window that has some
     const keepFrom = end + this.slide - this.size + g
     let minEnd = Infinity
-    for (const se of slices.keys()) {
-      if (se < keepFrom) slices.delete(se)
-      else if (se < minEnd) minEnd = se
+    for (let i = this.ringAt; i < entry.length; i += stride) {
+      const s = entry[i] as number | null
+      if (s === null) continue
+      if (s < keepFrom) this.freeSlice(entry, entry, i, s)
+      else if (s < minEnd) minEnd = s
     }
-    if (minEnd !== Infinity) this.register(timers, Math.max(end + this.slide, this.firstWindowEnd(minEnd)) - 1)
+    const more = entry[E_MORE] as Map<number, unknown[]> | null
+    if (more !== null)
+      for (const s of more.keys()) {
+        if (s < keepFrom) this.freeSlice(entry, more.get(s)!, 0, s)
+        else if (s < minEnd) minEnd = s
+      }
+    if (minEnd !== Infinity) this.registerOnce(entry, timers, Math.max(end + this.slide, this.firstWindowEnd(minEnd)) - 1)
   }
 
   private fireCumulate(entry: unknown[], end: number, timers: TimerService, out: Collector<Row>): void {
-    const slices = entry[1] as Map<number, unknown[]>
-    const runningByStart = entry[2] as Map<number, unknown[]>
     const start = this.cumulationStart(end)
-    let running = runningByStart.get(start)
-    const accs = slices.get(end)
-    if (accs !== undefined) {
-      slices.delete(end)
-      if (running === undefined) runningByStart.set(start, (running = accs))
-      else this.mergeInto(running, accs)
+    let running = entry[E_RUNNING] as Map<number, unknown[]> | null
+    let acc = running === null ? undefined : running.get(start)
+    const base = this.findSlice(entry, end, this.sliceNumber(end))
+    if (base >= 0) {
+      const h = this.at
+      if (acc === undefined) {
+        // the cumulation's first slice becomes its running accumulator
+        acc = h === entry ? entry.slice(base, base + this.stride) : h
+        if (running === null) entry[E_RUNNING] = running = new Map()
+        running.set(start, acc)
+      } else this.mergeSlice(acc, 0, h, base)
+      this.freeSlice(entry, h, base, end)
     }
-    if (running === undefined) return
-    this.emit(entry[0] as unknown[], running, start, end, out)
-    if (end >= start + this.size || (running[this.n] as number) === 0) runningByStart.delete(start)
-    else this.register(timers, end + this.slide - 1)
+    if (acc === undefined) return
+    this.emit(entry, E_GROUP, acc, 0, start, end, out)
+    if (end >= start + this.size || (acc[S_COUNT] as number) === 0) {
+      running!.delete(start)
+      if (running!.size === 0) entry[E_RUNNING] = null
+    } else this.registerOnce(entry, timers, end + this.slide - 1)
   }
 
   // --- sessions ------------------------------------------------------------------------------
 
   /** Adds (or retracts) a row to its session, merging sessions it bridges. */
-  private sessionElement(entry: unknown[], row: Row, ts: number, retract: boolean, timers: TimerService): Outcome {
+  private sessionElement(row: Row, ts: number, retract: boolean, timers: TimerService): Outcome {
     if (retract && !this.updating)
       throw new SqlRuntimeError('A SESSION window aggregation received a retraction (-U/-D), but was not built for updating input (updatingInput: true).')
+    const state = this.state!
+    let entry = state.value()
+    if (entry === undefined) {
+      const gi = this.params.groupIndices
+      const group = new Array<unknown>(gi.length)
+      for (let i = 0; i < gi.length; i++) group[i] = row.fields[gi[i]!]
+      entry = [group, []]
+    }
     const sessions = entry[1] as unknown[][]
     const gap = this.size
     let target: unknown[] | undefined
@@ -475,13 +720,13 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
       if (this.updating) {
         const into = target[2] as Map<number, unknown[]>
         for (const [t, accs] of s[2] as Map<number, unknown[]>) into.set(t, accs)
-      } else this.mergeInto(target[2] as unknown[], s[2] as unknown[])
+      } else this.mergeSlice(target[2] as unknown[], 0, s[2] as unknown[], 0)
       sessions.splice(j, 1)
       j--
     }
     if (target === undefined) {
-      if (this.params.isEventTime && ts + gap - 1 <= timers.currentWatermark()) return Outcome.Late
-      target = [ts, ts + gap, this.updating ? new Map<number, unknown[]>() : this.newAccs()]
+      if (this.eventTime && ts + gap - 1 <= timers.currentWatermark()) return Outcome.Late
+      target = [ts, ts + gap, this.updating ? new Map<number, unknown[]>() : this.newSlice(null)]
       sessions.push(target)
       targetEnd = -Infinity
     } else {
@@ -492,18 +737,19 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
       if (targetEnd !== -Infinity) this.unregister(timers, targetEnd - 1)
       this.register(timers, (target[1] as number) - 1)
     }
-    if (!this.updating) {
-      this.apply(target[2] as unknown[], row, retract)
-      return Outcome.Kept
+    if (!this.updating) this.apply(target[2] as unknown[], 0, row.fields, retract)
+    else {
+      const byTs = target[2] as Map<number, unknown[]>
+      let accs = byTs.get(ts)
+      if (accs === undefined) byTs.set(ts, (accs = this.newSlice(null)))
+      this.apply(accs, 0, row.fields, retract)
+      if ((accs[S_COUNT] as number) === 0) {
+        byTs.delete(ts)
+        this.resplit(sessions, target, timers)
+      }
     }
-    const byTs = target[2] as Map<number, unknown[]>
-    let accs = byTs.get(ts)
-    if (accs === undefined) byTs.set(ts, (accs = this.newAccs()))
-    this.apply(accs, row, retract)
-    if ((accs[this.n] as number) === 0) {
-      byTs.delete(ts)
-      this.resplit(sessions, target, timers)
-    }
+    if (sessions.length === 0) state.clear()
+    else state.update(entry)
     return Outcome.Kept
   }
 
@@ -534,6 +780,7 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
   }
 
   private fireSessions(entry: unknown[], timestamp: number, out: Collector<Row>): void {
+    const group = entry[0] as unknown[]
     const sessions = entry[1] as unknown[][]
     for (let j = 0; j < sessions.length; j++) {
       const s = sessions[j]!
@@ -542,14 +789,14 @@ export class WindowAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
       sessions.splice(j, 1)
       j--
       if (!this.updating) {
-        this.emit(entry[0] as unknown[], s[2] as unknown[], s[0] as number, end, out)
+        this.emit(group, 0, s[2] as unknown[], 0, s[0] as number, end, out)
         continue
       }
       const byTs = s[2] as Map<number, unknown[]>
       const times = [...byTs.keys()].sort((a, b) => a - b)
-      const merged = this.newAccs()
-      for (const t of times) this.mergeInto(merged, byTs.get(t)!)
-      this.emit(entry[0] as unknown[], merged, s[0] as number, end, out)
+      const merged = this.newSlice(null)
+      for (const t of times) this.mergeSlice(merged, 0, byTs.get(t)!, 0)
+      this.emit(group, 0, merged, 0, s[0] as number, end, out)
     }
   }
 }
