@@ -13,6 +13,7 @@ import type { Rex } from '../expr/rex.js'
 import { CalcOperator, CorrelateOperator } from '../internal/exec/basic/calc-operator.js'
 import { translateStateful } from './translate-stateful.js'
 import type { PlanTraits } from './changelog.js'
+import { substituteRefs } from './rules.js'
 import { describeRel } from './explain.js'
 import type { Rel } from './rel.js'
 
@@ -68,8 +69,12 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
       return input.transform(opName(rel), () => new CalcOperator((rt) => ({ project: projection?.(rt), filter: predicate?.(rt) })))
     }
     case 'watermark': {
+      if (ctx.runtimeMode === 'BATCH') return go(rel.input)
+      // a watermark right on a table's source (or on its computed columns) goes into the source:
+      // per-split watermarks, as Flink's watermark push-down, and no assigner operator
+      const pushed = pushWatermarkIntoSource(rel, ctx)
+      if (pushed !== undefined) return pushed
       const input = go(rel.input)
-      if (ctx.runtimeMode === 'BATCH') return input
       const wm = compileScalar(rel.watermark, { fieldNames: rel.input.fields.map((f) => f.name) })
       const rowtime = rel.rowtimeIndex
       let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm(NO_RUNTIME), ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
@@ -111,6 +116,39 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
     case 'collect':
       return go(rel.input)
   }
+}
+
+/** The watermark strategy of a `WATERMARK FOR` over rows of `fields`: timestamps from `rowtime`, watermarks from `watermark`. */
+const watermarkStrategy = (rowtime: Rex, watermark: Rex, fields: readonly { name: string }[], ctx: TranslateContext): WatermarkStrategy<Row> => {
+  const names = { fieldNames: fields.map((f) => f.name) }
+  const wm = compileScalar(watermark, names)
+  const ts = compileScalar(rowtime, names)(NO_RUNTIME)
+  let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm(NO_RUNTIME), ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
+    const t = ts(row.fields)
+    return typeof t === 'number' ? t : Number.NaN
+  })
+  if (ctx.idleTimeoutMs !== undefined) strategy = strategy.withIdleness(ctx.idleTimeoutMs)
+  return strategy
+}
+
+/** `WatermarkRel` over a scan, or over a filter-free Calc over a scan: the source itself gets the strategy. */
+const pushWatermarkIntoSource = (rel: Extract<Rel, { kind: 'watermark' }>, ctx: TranslateContext): DataStream<Row> | undefined => {
+  const input = rel.input
+  const calcOverScan = input.kind === 'calc' && input.condition === undefined && input.input.kind === 'scan' ? input : undefined
+  const scan = input.kind === 'scan' ? input : calcOverScan?.input.kind === 'scan' ? calcOverScan.input : undefined
+  if (scan === undefined) return undefined
+  // the rowtime and watermark expressions over the source's own rows
+  const rowtime: Rex = { kind: 'input', side: 0, index: rel.rowtimeIndex, type: rel.fields[rel.rowtimeIndex]!.type }
+  const onSource = (r: Rex): Rex => (calcOverScan === undefined ? r : substituteRefs(r, calcOverScan.projects))
+  const strategy = watermarkStrategy(onSource(rowtime), onSource(rel.watermark), scan.fields, ctx)
+  let stream: DataStream<Row> = ctx.env.fromSource(scan.source.createSource(), strategy, `${describeRel(scan)} with watermarks`)
+  if (scan.source.parallelism !== undefined) (stream as ReturnType<StreamExecutionEnvironment['fromSource']>).setParallelism(scan.source.parallelism)
+  if (calcOverScan !== undefined) {
+    const c = calcOverScan
+    const projection = compileProjection(c.projects, { fieldNames: scan.fields.map((f) => f.name) })
+    stream = stream.transform(opName(c), () => new CalcOperator((rt) => ({ project: projection(rt), filter: undefined })))
+  }
+  return stream
 }
 
 const isIdentity = (projects: readonly Rex[], width: number): boolean =>
