@@ -364,6 +364,8 @@ export class CheckpointStorage {
   readonly #completing = new Set<number>()
   /** Retention runs one at a time. */
   #retention: Promise<void> = Promise.resolve()
+  /** Whether `begin` made sure the job directory exists. */
+  #jobDirectoryMade = false
 
   constructor(options: CheckpointStorageOptions) {
     const { directory, jobName, retained } = options
@@ -427,15 +429,24 @@ export class CheckpointStorage {
       const final = this.#checkpointPath(checkpointId)
       const path = final + IN_PROGRESS
       await io(`create the directory of ${this.#describe(kind, checkpointId)} at ${path}`, async () => {
-        await this.#makeDirectories(this.jobDirectory)
+        // (each step waits for a turn of the event loop, which the tasks of an in-thread job share: few steps)
+        if (!this.#jobDirectoryMade) await this.#makeDirectories(this.jobDirectory)
+        this.#jobDirectoryMade = true
         if (await exists(final)) {
           throw new CheckpointError(
             `Cannot begin ${this.#describe(kind, checkpointId)}: ${final} already exists. Checkpoint ids must be greater than ` +
               'those of the completed checkpoints (see nextCheckpointId).',
           )
         }
-        await rm(path, { recursive: true, force: true })
-        await mkdir(path)
+        try {
+          await mkdir(path)
+        } catch (e) {
+          const code = errnoCode(e)
+          if (code === 'EEXIST') await rm(path, { recursive: true, force: true }) // left by a crashed run
+          else if (code === 'ENOENT') await this.#makeDirectories(this.jobDirectory) // deleted meanwhile
+          else throw e
+          await mkdir(path)
+        }
       })
       return path
     }
@@ -493,16 +504,22 @@ export class CheckpointStorage {
     }
     if (kind === 'checkpoint') this.#completing.add(id)
     try {
-      for (const { op, subtaskIndex, handle } of stateHandles(metadata)) {
+      const handles = stateHandles(metadata)
+      const sizes = await Promise.all(
+        handles.map(({ handle }) =>
+          io(`complete ${what}`, async () => {
+            try {
+              return (await stat(join(path, handle.file))).size
+            } catch (e) {
+              if (errnoCode(e) === 'ENOENT') return undefined
+              throw e
+            }
+          }),
+        ),
+      )
+      for (const [i, { op, subtaskIndex, handle }] of handles.entries()) {
         const file = join(path, handle.file)
-        const size = await io(`complete ${what}`, async () => {
-          try {
-            return (await stat(file)).size
-          } catch (e) {
-            if (errnoCode(e) === 'ENOENT') return undefined
-            throw e
-          }
-        })
+        const size = sizes[i]
         if (size !== handle.size) {
           throw new CheckpointError(
             `Cannot complete ${what}: the state file ${file} of operator ${JSON.stringify(op.uid)} subtask ${subtaskIndex} ` +

@@ -15,7 +15,9 @@ import type { SourceReader, SourceSplit } from '../../source/source.js'
 import type { CheckpointingMode } from '../../checkpoint/checkpointing-options.js'
 import { readStateFile, writeStateFile } from '../../checkpoint/storage/state-file.js'
 import type { HeapOperatorStateStore } from '../state/heap-operator-state-store.js'
-import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
+import { AbstractKeyedStateBackend } from '../state/abstract-keyed-state-backend.js'
+import type { AnyKeyedStateSnapshot, KeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
+import type { AnyTimersSnapshot, InternalTimersSnapshot } from '../time/timers-snapshot.js'
 import { BarrierAligner } from './barrier-aligner.js'
 import {
   END_OF_INPUT_CHECKPOINT_ID,
@@ -35,11 +37,12 @@ import { InputSuspension, Mailbox, MailboxProcessingTimeService, OperatorMailbox
 import type { RecordWriter } from './record-writer.js'
 import { SinkOperator } from './sink-operator.js'
 
-/** One operator's snapshot, its keyed state possibly still being read out. */
+/** One operator's snapshot, its keyed state and timers possibly still being serialized. */
 interface PersistPart {
   readonly nodeId: number
   readonly state: OperatorSubtaskState
-  readonly keyed: Promise<KeyedStateSnapshot> | undefined
+  readonly keyed: Promise<AnyKeyedStateSnapshot> | undefined
+  readonly timers: Promise<AnyTimersSnapshot> | undefined
 }
 
 /** What a source reader's subtask receives from the enumerator. */
@@ -493,9 +496,19 @@ export class StreamTask {
         }
       }
       const keyed = this.keyed[i]
-      let keyedSnapshot: Promise<KeyedStateSnapshot> | undefined
+      let keyedSnapshot: Promise<AnyKeyedStateSnapshot> | undefined
+      let timers: Promise<AnyTimersSnapshot> | undefined
       try {
-        keyedSnapshot = keyed === undefined ? undefined : keyed.backend.snapshotAsync !== undefined ? keyed.backend.snapshotAsync() : Promise.resolve(keyed.backend.snapshot())
+        if (keyed !== undefined) {
+          // the calls capture the state now; the promises serialize it while records go on
+          const b = keyed.backend
+          // (awaited by persist, where a failure declines the checkpoint)
+          keyedSnapshot =
+            b instanceof AbstractKeyedStateBackend ? b.snapshotForCheckpoint() : b.snapshotAsync !== undefined ? b.snapshotAsync() : Promise.resolve(b.snapshot())
+          keyedSnapshot.catch(() => {})
+          timers = keyed.timeServiceManager.snapshotForCheckpoint()
+          timers.catch(() => {})
+        }
       } catch (e) {
         throw wrapOperatorError(e, this.identities[i]!, `checkpoint ${id} (keyed state snapshot)`)
       }
@@ -503,6 +516,7 @@ export class StreamTask {
       parts.push({
         nodeId: node.id,
         keyed: keyedSnapshot,
+        timers,
         state: {
           formatVersion: 1,
           uid: this.uids[i]!,
@@ -513,7 +527,7 @@ export class StreamTask {
           checkpointId: id,
           processingTime: now,
           keyedState: undefined,
-          timers: keyed?.timeServiceManager.snapshotState(),
+          timers: undefined,
           operatorState: store === undefined ? { formatVersion: 1, operatorName: node.name, listStates: [], broadcastStates: [] } : store.snapshot(),
           ...(node.spec.kind === 'source' ? { sourceSplits: hooks && this.reader !== undefined ? this.reader.snapshotState(id) : [] } : {}),
         },
@@ -546,13 +560,31 @@ export class StreamTask {
     committables: TaskCheckpointAck['committables'],
   ): Promise<void> {
     const dir = await this.location(id).promise
-    const operators: AckedOperatorState[] = []
-    for (const p of parts) {
-      const keyedState = p.keyed === undefined ? undefined : await p.keyed
-      const state = keyedState === undefined ? p.state : { ...p.state, keyedState }
-      const handle = await writeStateFile(dir, `op-${p.nodeId}-${this.subtaskIndex}.state`, state)
-      operators.push({ uid: p.state.uid, name: p.state.operatorName, parallelism: p.state.parallelism, state: handle })
-    }
+    // one file per operator that has state, written side by side; an operator without state has
+    // none (the metadata lists no subtask state for it, which restores as empty)
+    const written = await Promise.all(
+      parts.map(async (p): Promise<AckedOperatorState | undefined> => {
+        const keyedState = p.keyed === undefined ? undefined : await p.keyed
+        const timers = p.timers === undefined ? undefined : await p.timers
+        const s = p.state
+        if (
+          (keyedState === undefined || keyedState.keyGroups.length === 0) &&
+          (timers === undefined || timers.keyGroups.length === 0) &&
+          s.operatorState.listStates.length === 0 &&
+          s.operatorState.broadcastStates.length === 0 &&
+          s.sourceSplits === undefined
+        )
+          return undefined
+        // (the file holds the serialized formats, version 2; OperatorSubtaskState names the ones restore also takes)
+        const state: OperatorSubtaskState =
+          keyedState === undefined && timers === undefined
+            ? s
+            : { ...s, keyedState: keyedState as KeyedStateSnapshot | undefined, timers: timers as InternalTimersSnapshot | undefined }
+        const handle = await writeStateFile(dir, `op-${p.nodeId}-${this.subtaskIndex}.state`, state)
+        return { uid: s.uid, name: s.operatorName, parallelism: s.parallelism, state: handle }
+      }),
+    )
+    const operators = written.filter((o): o is AckedOperatorState => o !== undefined)
     if (this.cancelled) return
     this.services.coordinator.acknowledgeCheckpoint({ checkpointId: id, vertexId: this.vertex.id, subtaskIndex: this.subtaskIndex, operators, committables })
   }

@@ -1,3 +1,4 @@
+import { deserialize } from 'node:v8'
 import { StateError, describeError } from '../../core/errors.js'
 import type { Key } from '../../core/key.js'
 import type { KeyGroupRange } from '../../core/key-groups.js'
@@ -14,10 +15,14 @@ import type { CellTable } from './cell-table.js'
 import type { ListCell, MapCell, ValueCell } from './cells.js'
 import { EPOCH_MASK, KeyContext } from './key-context.js'
 import type {
+  AnyKeyedStateSnapshot,
   KeyGroupSnapshot,
   KeyGroupStateSnapshot,
   KeyedStateEntrySnapshot,
   KeyedStateSnapshot,
+  SerializedKeyGroupSnapshot,
+  SerializedKeyedStateSnapshot,
+  StateColumns,
 } from './keyed-state-snapshot.js'
 import type { StateTableBase } from './state-table-base.js'
 import { TableAggregatingState } from './table-aggregating-state.js'
@@ -191,7 +196,8 @@ export abstract class AbstractKeyedStateBackend<K extends Key, T extends Backend
     if (table === undefined) table = this.createTable(name, descriptor.kind)
     const config = descriptor.ttlConfig
     const ttl = config === undefined ? undefined : new TtlSettings(config, this.ttlTimeProvider)
-    if (table.size() > 0) this.setTimestamps(table, ttl === undefined ? undefined : this.ttlTimeProvider())
+    // restored entries gain TTL timestamps, or lose those they have (only restores give any before this)
+    if (table.size() > 0 && (ttl !== undefined || table.restoredTimestamps)) this.setTimestamps(table, ttl === undefined ? undefined : this.ttlTimeProvider())
     table.materialized = true
     table.ttl = ttl
     const state = newState(descriptor, table, ttl)
@@ -250,9 +256,12 @@ export abstract class AbstractKeyedStateBackend<K extends Key, T extends Backend
    * skipped.
    *
    * @remarks
-   * Restoring the snapshots of every subtask of an earlier run into each new subtask rescales
-   * the state: each key group goes to exactly one new subtask. The data is deep-copied, so one
-   * snapshot may be restored many times. A state's data waits until `getOrCreateKeyedState` asks
+   * Takes both formats: {@link KeyedStateSnapshot} (version 1, what `snapshot()` gives) and
+   * {@link SerializedKeyedStateSnapshot} (version 2, what checkpoints store), whose key groups
+   * outside the range are not even decoded. Restoring the snapshots of every subtask of an
+   * earlier run into each new subtask rescales the state: each key group goes to exactly one new
+   * subtask. The data is copied (version 1) or decoded (version 2), so one snapshot may be
+   * restored many times. A state's data waits until `getOrCreateKeyedState` asks
    * for it, or goes into it directly if it was asked for already (entries of the same key and
    * namespace are replaced). TTL timestamps are kept; a state whose descriptor adds a TTL starts
    * its restored entries' TTL when it is first asked for after the restore, one whose descriptor
@@ -261,49 +270,117 @@ export abstract class AbstractKeyedStateBackend<K extends Key, T extends Backend
    * @throws StateError when a snapshot has another maxParallelism, a state's kind conflicts, or
    * an entry is malformed or lies in the wrong key group.
    */
-  restore(snapshots: readonly KeyedStateSnapshot[]): void {
+  restore(snapshots: readonly AnyKeyedStateSnapshot[]): void {
     this.checkOpen()
-    let now: number | undefined
+    this.restoreNow = undefined
     for (const s of snapshots) {
-      if (s.formatVersion !== 1)
+      if (s.formatVersion !== 1 && s.formatVersion !== 2)
         throw new StateError(
-          `Operator '${this.operatorName}' cannot restore a keyed state snapshot of format version ${String(s.formatVersion)}; this version of Strom reads version 1.`,
+          `Operator '${this.operatorName}' cannot restore a keyed state snapshot of format version ${String((s as { formatVersion: unknown }).formatVersion)}; this version of Strom reads versions 1 and 2.`,
         )
       if (s.maxParallelism !== this.maxParallelism)
         throw new StateError(
           `Operator '${this.operatorName}' cannot restore keyed state of operator '${s.operatorName}' taken with maxParallelism ${s.maxParallelism}: this job has maxParallelism ${this.maxParallelism}, and keyed state moves only between jobs with the same maxParallelism.`,
         )
+      if (s.formatVersion === 2) {
+        for (const group of s.keyGroups) if (group.keyGroup >= this.start && group.keyGroup <= this.end) this.restoreSerializedGroup(group)
+        continue
+      }
       for (const group of s.keyGroups) {
         const kg = group.keyGroup
         if (kg < this.start || kg > this.end) continue
         const states = structuredClone(group.states)
         for (const st of states) {
           const t = this.tableForRestore(st.name, st.kind)
+          this.beginRestoredGroup(t, kg)
           const where = `state '${st.name}' in key group ${kg} of operator '${this.operatorName}'`
-          const codec = t.codec
-          let fill: number | undefined
-          if (t.materialized && t.ttl !== undefined) fill = now ??= this.ttlTimeProvider()
-          for (const e of st.entries) {
-            const ns = e.namespace
-            if (typeof ns !== 'string' && typeof ns !== 'number')
-              throw new StateError(`Cannot restore ${where}: an entry has a namespace of type ${typeof ns}.`)
-            let actual: number
-            try {
-              actual = keyGroupOf(e.key, this.maxParallelism)
-            } catch (cause) {
-              throw new StateError(`Cannot restore ${where}: an entry has an invalid key. ${describeError(cause)}`, { cause })
-            }
-            if (actual !== kg)
-              throw new StateError(
-                `Cannot restore ${where}: key ${describeKey(e.key)} belongs to key group ${actual}. The snapshot was taken with another key hash.`,
-              )
-            const cell = codec.importCell(e.value, e.timestamps, where)
-            if (t.materialized) codec.setTimestamps(cell, fill)
-            this.putRestored(t, e.key as K, ns, kg, cell)
-          }
+          const fill = this.restoreFill(t)
+          for (const e of st.entries) this.restoreEntry(t, where, kg, e.key, e.namespace, e.value, e.timestamps, fill)
         }
       }
     }
+  }
+
+  /** Loads one key group of a serialized (version 2) snapshot; its data is decoded here, so it is ours. */
+  private restoreSerializedGroup(group: SerializedKeyGroupSnapshot): void {
+    const kg = group.keyGroup
+    if (!Array.isArray(group.states))
+      throw new StateError(`Operator '${this.operatorName}' cannot restore key group ${kg}: it is malformed. The snapshot is corrupt or was not written by Strom.`)
+    for (const st of group.states) {
+      const t = this.tableForRestore(st.name, st.kind)
+      this.beginRestoredGroup(t, kg)
+      const where = `state '${st.name}' in key group ${kg} of operator '${this.operatorName}'`
+      let c: StateColumns
+      try {
+        c = deserialize(st.data) as StateColumns
+      } catch (cause) {
+        throw new StateError(`Cannot restore ${where}: its entries cannot be decoded. ${describeError(cause)}`, { cause })
+      }
+      const keys = c?.keys
+      const n = Array.isArray(keys) ? keys.length : -1
+      const runs = c?.namespaceRuns
+      const ts = c?.timestamps
+      if (
+        n < 0 ||
+        !Array.isArray(c.values) ||
+        c.values.length !== n ||
+        !Array.isArray(c.namespaces) ||
+        !Array.isArray(runs) ||
+        runs.length !== c.namespaces.length ||
+        (ts !== undefined && (!Array.isArray(ts) || ts.length !== n))
+      )
+        throw new StateError(`Cannot restore ${where}: its entries are malformed. The snapshot is corrupt or was not written by Strom.`)
+      const fill = this.restoreFill(t)
+      let i = 0
+      for (let r = 0; r < runs.length; r++) {
+        const ns = c.namespaces[r]!
+        const end = i + runs[r]!
+        if (!(end <= n && end >= i))
+          throw new StateError(`Cannot restore ${where}: its namespace runs do not match its entries. The snapshot is corrupt or was not written by Strom.`)
+        for (; i < end; i++) this.restoreEntry(t, where, kg, keys[i], ns, c.values[i], ts === undefined ? undefined : ts[i], fill)
+      }
+      if (i !== n)
+        throw new StateError(`Cannot restore ${where}: its namespace runs do not match its entries. The snapshot is corrupt or was not written by Strom.`)
+    }
+  }
+
+  /** The time of the restore running, taken once when first needed. */
+  private restoreNow: number | undefined = undefined
+
+  /** The TTL timestamp restored entries of a table get: the time of the restore, when it is materialized with a TTL. */
+  private restoreFill(t: T): number | undefined {
+    if (!t.materialized || t.ttl === undefined) return undefined
+    return (this.restoreNow ??= this.ttlTimeProvider())
+  }
+
+  /** Validates and stores one restored entry (its value is ours: a copy). */
+  private restoreEntry(
+    t: T,
+    where: string,
+    kg: number,
+    key: unknown,
+    ns: unknown,
+    value: unknown,
+    timestamps: number | readonly number[] | undefined,
+    fill: number | undefined,
+  ): void {
+    if (typeof ns !== 'string' && typeof ns !== 'number')
+      throw new StateError(`Cannot restore ${where}: an entry has a namespace of type ${typeof ns}.`)
+    let actual: number
+    try {
+      actual = keyGroupOf(key as Key, this.maxParallelism)
+    } catch (cause) {
+      throw new StateError(`Cannot restore ${where}: an entry has an invalid key. ${describeError(cause)}`, { cause })
+    }
+    if (actual !== kg)
+      throw new StateError(
+        `Cannot restore ${where}: key ${describeKey(key)} belongs to key group ${actual}. The snapshot was taken with another key hash.`,
+      )
+    const codec = t.codec
+    if (timestamps !== undefined) t.restoredTimestamps = true
+    const cell = codec.importCell(value, timestamps, where)
+    if (t.materialized) codec.setTimestamps(cell, fill)
+    this.putRestored(t, key as K, ns, kg, cell)
   }
 
   /** Releases everything; the backend cannot be used afterwards. */
@@ -325,10 +402,27 @@ export abstract class AbstractKeyedStateBackend<K extends Key, T extends Backend
    */
   protected abstract setTimestamps(t: T, fill: number | undefined): void
 
+  /** The entries of a state in key group `kg` of one snapshot follow (a restore hint). @internal */
+  protected beginRestoredGroup(_t: T, _kg: number): void {}
+
   /** Stores a restored entry (validated, with its timestamps set). @internal */
   protected abstract putRestored(t: T, key: K, ns: Namespace, kg: number, cell: unknown): void
 
   // ---- for the backends ----
+
+  /**
+   * The keyed state now, in the format checkpoints store ({@link SerializedKeyedStateSnapshot}):
+   * the call captures the state (synchronously: it is the state at this point between two
+   * records); the promise serializes it, in slices between which the task goes on.
+   *
+   * @throws StateError (synchronously) naming the state when a value cannot be serialized.
+   */
+  abstract snapshotForCheckpoint(): Promise<SerializedKeyedStateSnapshot>
+
+  /** Where a snapshot's key groups are. @internal */
+  protected groupSpace(): { operatorName: string; maxParallelism: number; start: number; numGroups: number } {
+    return { operatorName: this.operatorName, maxParallelism: this.maxParallelism, start: this.start, numGroups: this.numGroups }
+  }
 
   /** An empty list of entries per key group, for one state of a snapshot. @internal */
   protected newSnapshotGroups(): SnapshotGroups {

@@ -3,12 +3,24 @@ import type { StateKind } from '../../state/state-descriptor.js'
 import type { TtlSettings } from './ttl-settings.js'
 
 /**
+ * What a cell's `kg` holds until a snapshot (or a restore) sets it: heap snapshots group entries
+ * by key group and remember a cell's group, so that a key is hashed once, not at every
+ * checkpoint. A cell always belongs to one key.
+ *
+ * @internal
+ */
+export const KEY_GROUP_UNKNOWN = -1
+
+/**
  * The entry of value, reducing and aggregating state: the value (or accumulator) and, with TTL,
  * the time of its last renewal (`NaN` without TTL).
  *
  * @internal
  */
 export class ValueCell<V> {
+  /** The key group of the cell's key once a snapshot computed it (-1 before): see {@link KEY_GROUP_UNKNOWN}. */
+  kg = KEY_GROUP_UNKNOWN
+
   constructor(
     public value: V,
     public ts: number,
@@ -21,6 +33,9 @@ export class ValueCell<V> {
  * @internal
  */
 export class ListCell<T> {
+  /** The key group of the cell's key once a snapshot computed it (-1 before). */
+  kg = KEY_GROUP_UNKNOWN
+
   constructor(
     public items: T[],
     public tss: number[] | null,
@@ -33,6 +48,9 @@ export class ListCell<T> {
  * @internal
  */
 export class MapCell<UK, UV> {
+  /** The key group of the cell's key once a snapshot computed it (-1 before). */
+  kg = KEY_GROUP_UNKNOWN
+
   constructor(
     readonly map: Map<UK, UV>,
     public tss: Map<UK, number> | null,

@@ -5,7 +5,8 @@ import type { Namespace } from '../../state/keyed-state-backend.js'
 import type { StateKind } from '../../state/state-descriptor.js'
 import { AbstractKeyedStateBackend } from './abstract-keyed-state-backend.js'
 import { codecFor } from './cells.js'
-import type { KeyedStateSnapshot } from './keyed-state-snapshot.js'
+import type { KeyedStateSnapshot, SerializedKeyedStateSnapshot } from './keyed-state-snapshot.js'
+import { SerializedSnapshotBuilder, StateCapture } from './snapshot-columns.js'
 import { StateTable } from './state-table.js'
 
 /**
@@ -96,6 +97,34 @@ export class HeapKeyedStateBackend<K extends Key> extends AbstractKeyedStateBack
     }
   }
 
+  /**
+   * All keyed state, in the format checkpoints store: captured now, serialized by the promise.
+   *
+   * @remarks
+   * The capture copies, per state and key group, the keys, namespaces and values (and TTL
+   * timestamps) into arrays, in {@link HeapKeyedStateBackend.snapshot}'s order; each entry
+   * remembers its key group, so a key is hashed at its first snapshot only. A state whose values
+   * are all primitives (numbers, strings, ...) is then serialized in slices between which the
+   * task processes records, since nothing can change what was captured; a state holding objects,
+   * which the operator may change in place, is serialized before this call returns. Includes
+   * state restored but not asked for yet.
+   *
+   * @throws StateError naming the state when a value cannot be serialized.
+   */
+  snapshotForCheckpoint(): Promise<SerializedKeyedStateSnapshot> {
+    this.checkOpen()
+    const names = Array.from(this.tables.keys()).sort()
+    const captures = names.map((name) => {
+      const t = this.tables.get(name)!
+      const c = new StateCapture(name, t.kind, !t.materialized || t.ttl !== undefined, this.start, this.numGroups, this.operatorName)
+      t.capture(c)
+      return c
+    })
+    const builder = new SerializedSnapshotBuilder(this.groupSpace(), captures)
+    for (const c of captures) if (!c.flat) builder.serializeNow(c)
+    return builder.finish()
+  }
+
   /** Drops all state; the backend cannot be used afterwards. */
   dispose(): void {
     this.dropAll()
@@ -125,7 +154,8 @@ export class HeapKeyedStateBackend<K extends Key> extends AbstractKeyedStateBack
     for (const cell of t.cells()) t.codec.setTimestamps(cell, fill)
   }
 
-  protected putRestored(t: StateTable<K, any>, key: K, ns: Namespace, _kg: number, cell: unknown): void {
+  protected putRestored(t: StateTable<K, any>, key: K, ns: Namespace, kg: number, cell: unknown): void {
+    ;(cell as { kg: number }).kg = kg
     t.putRaw(key, ns, cell)
   }
 

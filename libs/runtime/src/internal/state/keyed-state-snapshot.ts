@@ -82,3 +82,85 @@ export interface KeyedStateEntrySnapshot {
   /** The TTL timestamps, for state with TTL only. */
   readonly timestamps?: number | readonly number[]
 }
+
+/**
+ * The keyed state of one operator subtask as checkpoints and savepoints store it (format
+ * version 2): per key group and state, the entries as columns, serialized with `node:v8` into
+ * bytes of their own.
+ *
+ * @remarks
+ * Each {@link SerializedStateSnapshot.data} is `v8.serialize` of a {@link StateColumns}. Keeping
+ * every key group's bytes apart lets the writer serialize them one at a time between records,
+ * and a restore with another parallelism decode only the key groups it owns. Unlike
+ * {@link KeyedStateSnapshot} (what `snapshot()` gives tests), it names each key, namespace and
+ * value once per entry without property names, so it is several times smaller and faster to
+ * write and read. `restore` takes both formats. Described in `docs/checkpoint-format.md`.
+ *
+ * @category State
+ * @since 0.2.0
+ */
+export interface SerializedKeyedStateSnapshot {
+  /** The format version, 2. */
+  readonly formatVersion: 2
+  /** The operator whose state this is. */
+  readonly operatorName: string
+  /** The number of key groups of the job; a snapshot only restores with the same value. */
+  readonly maxParallelism: number
+  /** The key groups the backend that took the snapshot owned (inclusive). */
+  readonly keyGroupRange: { readonly start: number; readonly end: number }
+  /** The key groups that hold entries, in ascending order. */
+  readonly keyGroups: readonly SerializedKeyGroupSnapshot[]
+}
+
+/**
+ * The entries of every state in one key group, serialized (format version 2).
+ *
+ * @category State
+ * @since 0.2.0
+ */
+export interface SerializedKeyGroupSnapshot {
+  /** The key group. */
+  readonly keyGroup: number
+  /** One item per state that has entries in this key group, ordered by name. */
+  readonly states: readonly SerializedStateSnapshot[]
+}
+
+/**
+ * The entries of one state in one key group, serialized (format version 2).
+ *
+ * @category State
+ * @since 0.2.0
+ */
+export interface SerializedStateSnapshot {
+  /** The state's name (its descriptor's name). */
+  readonly name: string
+  /** The state's kind; a restore into a descriptor of another kind fails. */
+  readonly kind: StateKind
+  /** `v8.serialize` of the entries' {@link StateColumns}. */
+  readonly data: Uint8Array
+}
+
+/**
+ * The entries of one state in one key group as parallel arrays: entry `i` is (`keys[i]`, its
+ * namespace, `values[i]`, `timestamps?.[i]`).
+ *
+ * @remarks
+ * Namespaces are run-length encoded: the first `namespaceRuns[0]` entries have namespace
+ * `namespaces[0]`, the next `namespaceRuns[1]` have `namespaces[1]`, and so on (entries come
+ * grouped by namespace, the void namespace `''` first). `values` and `timestamps` are shaped as
+ * in {@link KeyedStateEntrySnapshot}; `timestamps` exists only for state with TTL (an item may be
+ * `undefined` for an entry without timestamps).
+ *
+ * @category State
+ * @since 0.2.0
+ */
+export interface StateColumns {
+  readonly keys: readonly Key[]
+  readonly namespaces: readonly Namespace[]
+  readonly namespaceRuns: readonly number[]
+  readonly values: readonly unknown[]
+  readonly timestamps?: readonly (number | readonly number[] | undefined)[]
+}
+
+/** Either format of keyed state snapshot: what `restore` takes. @category State @since 0.2.0 */
+export type AnyKeyedStateSnapshot = KeyedStateSnapshot | SerializedKeyedStateSnapshot

@@ -42,6 +42,8 @@ export abstract class StateTableBase<K, N, E> {
   materialized = false
   /** The TTL of the state using the table, once materialized. */
   ttl: TtlSettings | undefined = undefined
+  /** Whether a restore gave an entry TTL timestamps (else a state without TTL has nothing to drop). */
+  restoredTimestamps = false
 
   constructor(
     readonly name: string,

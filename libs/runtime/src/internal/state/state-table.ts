@@ -5,8 +5,9 @@ import type { Namespace } from '../../state/keyed-state-backend.js'
 import { VOID_NAMESPACE } from '../../state/keyed-state-backend.js'
 import type { StateKind } from '../../state/state-descriptor.js'
 import type { CellTable } from './cell-table.js'
-import type { CellCodec } from './cells.js'
+import type { CellCodec, ValueCell } from './cells.js'
 import type { KeyContext } from './key-context.js'
+import { addNamespace, isPrimitive, type StateCapture } from './snapshot-columns.js'
 import { StateTableBase } from './state-table-base.js'
 import type { TtlSettings } from './ttl-settings.js'
 
@@ -170,6 +171,47 @@ export class StateTable<K, E> extends StateTableBase<K, E, E> implements CellTab
     if (this.nsMaps.size === 0) return
     const namespaces = Array.from(this.nsMaps.keys()).sort(compareNamespaces)
     for (const ns of namespaces) for (const [k, e] of this.nsMaps.get(ns)!) fn(this.groupIndexOf(k), k, ns, e)
+  }
+
+  /**
+   * Adds every entry to a snapshot's capture, by key group, in the order of
+   * {@link StateTable.forEachByKeyGroup} within a key group (the void namespace first, then the
+   * others in a fixed order; keys in insertion order), with TTL timestamps when the capture wants
+   * them. Each cell remembers its key's group, so a key is hashed at its first snapshot only.
+   */
+  capture(c: StateCapture): void {
+    if (this.voidMap.size > 0) this.captureMap(c, VOID_NAMESPACE, this.voidMap)
+    if (this.nsMaps.size === 0) return
+    const namespaces = Array.from(this.nsMaps.keys()).sort(compareNamespaces)
+    for (const ns of namespaces) this.captureMap(c, ns, this.nsMaps.get(ns)!)
+  }
+
+  private captureMap(c: StateCapture, ns: Namespace, m: Map<K, E>): void {
+    const maxParallelism = this.maxParallelism
+    const kind = this.kind
+    if (!c.withTimestamps && kind !== 'list' && kind !== 'map') {
+      // value, reducing and aggregating state without TTL, the common case: the value as it is
+      let flat = c.flat
+      ;(m as unknown as Map<Key, ValueCell<unknown>>).forEach((e, k) => {
+        let kg = e.kg
+        if (kg < 0) e.kg = kg = keyGroupOf(k, maxParallelism)
+        const cols = c.columns(kg, k)
+        cols.keys.push(k)
+        const v = e.value
+        cols.values.push(v)
+        addNamespace(cols, ns)
+        if (flat && !isPrimitive(v)) flat = false
+      })
+      c.flat = flat
+      return
+    }
+    const codec = this.codec
+    const withTs = c.withTimestamps
+    ;(m as unknown as Map<Key, E & { kg: number }>).forEach((e, k) => {
+      let kg = e.kg
+      if (kg < 0) e.kg = kg = keyGroupOf(k, maxParallelism)
+      c.add(kg, k, ns, codec.exportValue(e), withTs ? codec.exportTimestamps(e) : undefined)
+    })
   }
 
   /** All entries of all cells (for fixing TTL timestamps on materialization). */

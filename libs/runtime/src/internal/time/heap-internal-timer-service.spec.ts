@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { deserialize, serialize } from 'node:v8'
 import { describe, expect, it } from 'vitest'
 import { StateError } from '../../core/errors.js'
 import { MAX_WATERMARK, NO_TIMESTAMP } from '../../core/element.js'
@@ -363,5 +364,99 @@ describe('InternalTimeServiceManagerImpl snapshots', () => {
     manager.restoreState(a.manager.snapshotState())
     expect(manager.serviceNames()).toEqual(['timers'])
     expect(() => manager.advanceWatermark(10)).toThrow(/never started/)
+  })
+})
+
+describe('InternalTimeServiceManagerImpl checkpoint snapshots (format 2)', () => {
+  const fill = (timers: InternalTimerService<Namespace>, at: (k: string, f: () => void) => void, n = 40): void => {
+    for (let i = 0; i < n; i++)
+      at(`k${i}`, () => {
+        timers.registerEventTimeTimer(`w${i % 3}`, 100 + (i % 7))
+        timers.registerProcessingTimeTimer('', 1000 + i)
+      })
+  }
+
+  it('serializes every key group apart and restores the same timers, also after going through a file', async () => {
+    const a = setup()
+    fill(a.timers, a.at)
+    a.at('k1', () => a.manager.getInternalTimerService<Namespace>('other', a.rec).registerEventTimeTimer(5, MAX_WATERMARK))
+    const snap = await a.manager.snapshotForCheckpoint()
+    expect(snap.version).toBe(2)
+    const groups = snap.keyGroups.map((g) => g.keyGroup)
+    expect(groups).toEqual([...groups].sort((x, y) => x - y))
+    expect(new Set(groups)).toEqual(new Set(a.manager.snapshotState().keyGroups.map((g) => g.keyGroup)))
+    for (const g of snap.keyGroups) expect(g.data).toBeInstanceOf(Uint8Array)
+
+    const b = setup()
+    b.manager.restoreState(deserialize(serialize(snap)) as typeof snap)
+    expect(b.manager.snapshotState()).toEqual(a.manager.snapshotState())
+    expect(b.manager.serviceNames()).toEqual(['timers', 'other'])
+    expect(b.manager.numTimers()).toBe(81)
+    expect(b.pts.nextScheduledTime()).toBe(1000)
+  })
+
+  it('holds the timers pending when it was called: not those registered after, still those fired or deleted after', async () => {
+    const a = setup()
+    fill(a.timers, a.at)
+    a.at('k0', () => a.timers.deleteEventTimeTimer('w0', 100)) // retired before: not in the snapshot
+    const before = a.manager.snapshotState()
+    const pending = a.manager.snapshotForCheckpoint()
+    a.manager.advanceWatermark(103) // fires some event-time timers
+    a.pts.advanceTo(1010) // fires some processing-time timers
+    a.at('k1', () => a.timers.deleteEventTimeTimer('w1', 101))
+    a.at('new', () => a.timers.registerEventTimeTimer('', 50))
+    const b = setup()
+    b.manager.restoreState(await pending)
+    expect(b.manager.snapshotState()).toEqual(before)
+  })
+
+  it('restores only the key groups in the backend range, and never decodes the others', async () => {
+    const a = setup()
+    fill(a.timers, a.at)
+    const snap = await a.manager.snapshotForCheckpoint()
+    const range = keyGroupRangeForSubtask(128, 3, 1)
+    // damage every key group the subtask does not own: it must not even look at them
+    const damaged = { ...snap, keyGroups: snap.keyGroups.map((g) => (range.contains(g.keyGroup) ? g : { ...g, data: new Uint8Array([1, 2, 3]) })) }
+    const parts = [0, 1, 2].map((i) => {
+      const s = setup(keyGroupRangeForSubtask(128, 3, i))
+      s.manager.restoreState(i === 1 ? damaged : snap)
+      return s
+    })
+    expect(parts.reduce((n, p) => n + p.manager.numTimers(), 0)).toBe(80)
+    parts[1]!.timers.forEachEventTimeTimer((_ts, key) => expect(range.contains(keyGroupOf(key, 128))).toBe(true))
+    const whole = setup()
+    for (const p of parts) whole.manager.restoreState(await p.manager.snapshotForCheckpoint())
+    expect(whole.manager.snapshotState()).toEqual(a.manager.snapshotState())
+    expect(() => setup().manager.restoreState(damaged)).toThrow(/Cannot restore the timers of key group \d+: they cannot be decoded/)
+    const malformed = { version: 2 as const, keyGroups: [{ keyGroup: 3, data: serialize([{ name: 't', eventTime: { keys: ['a'], timestamps: [1], timestampRuns: [2], namespaces: [''], namespaceRuns: [1] } }]) }] }
+    expect(() => setup().manager.restoreState(malformed)).toThrow(/they are malformed/)
+  })
+
+  it('restore(snapshotForCheckpoint(s)) holds the timers of s, in firing order (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            key: fc.oneof(fc.string({ maxLength: 4 }), fc.integer().map(String)),
+            ns: fc.constantFrom<Namespace>('', 'x', 3),
+            ts: fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constant(MAX_WATERMARK)),
+            event: fc.boolean(),
+            del: fc.boolean(),
+          }),
+          { maxLength: 50 },
+        ),
+        async (timers) => {
+          const a = setup()
+          for (const t of timers)
+            a.at(t.key, () => {
+              if (t.del) return t.event ? a.timers.deleteEventTimeTimer(t.ns, t.ts) : a.timers.deleteProcessingTimeTimer(t.ns, t.ts)
+              return t.event ? a.timers.registerEventTimeTimer(t.ns, t.ts) : a.timers.registerProcessingTimeTimer(t.ns, t.ts)
+            })
+          const b = setup()
+          b.manager.restoreState(await a.manager.snapshotForCheckpoint())
+          expect(b.manager.snapshotState()).toEqual(a.manager.snapshotState())
+        },
+      ),
+    )
   })
 })

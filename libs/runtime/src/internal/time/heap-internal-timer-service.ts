@@ -3,7 +3,7 @@ import { MIN_WATERMARK } from '../../core/element.js'
 import type { Key } from '../../core/key.js'
 import type { KeyedStateBackend, Namespace } from '../../state/keyed-state-backend.js'
 import type { InternalTimerService, ProcessingTimeService, Triggerable } from '../../time/timer-service.js'
-import { TimerQueue, type TimerEntry } from './timer-queue.js'
+import { TimerQueue, type TimerCapture, type TimerEntry } from './timer-queue.js'
 
 /**
  * The timers of one operator for one purpose (e.g. a window operator's window timers), kept on
@@ -155,6 +155,11 @@ export class HeapInternalTimerService<K extends Key, N extends Namespace = Names
   restoreTimer(eventTime: boolean, timestamp: number, key: K, namespace: N, keyGroup: number): void {
     if (eventTime) this.eventTimeTimers.add(timestamp, key, namespace, keyGroup)
     else if (this.processingTimeTimers.add(timestamp, key, namespace, keyGroup)) this.syncProcessingTimeCallback()
+  }
+
+  /** The pending timers now, for a snapshot (cheap: read them later). @internal */
+  captureTimers(eventTime: boolean): TimerCapture<K, N> {
+    return (eventTime ? this.eventTimeTimers : this.processingTimeTimers).capture()
   }
 
   /** The pending timers in firing order, with their key groups. @internal */

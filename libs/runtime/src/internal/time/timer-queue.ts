@@ -10,6 +10,8 @@ import type { InternalTimer } from '../../time/timer-service.js'
 export class TimerEntry<K extends Key, N extends Namespace> implements InternalTimer<K, N> {
   /** False once the timer fired or was deleted. */
   live = true
+  /** 0 while live; then when it stopped being live, on its queue's count of retired timers (for snapshots). */
+  retiredAt = 0
 
   constructor(
     readonly timestamp: number,
@@ -86,6 +88,8 @@ export class TimerQueue<K extends Key, N extends Namespace> {
   private readonly buckets = new Map<number, Bucket<K, N>>()
   private count = 0
   private nextSeq = 0
+  /** Timers retired so far (fired, deleted or cleared): the clock of `retiredAt`. */
+  private retired = 0
 
   /** The number of pending timers. */
   get size(): number {
@@ -153,9 +157,28 @@ export class TimerQueue<K extends Key, N extends Namespace> {
     return out
   }
 
+  /**
+   * The pending timers now, for a snapshot, at the cost of copying one array per timestamp: the
+   * timers are read later with {@link TimerCapture.forEach}, which skips those that were not
+   * pending at the time of the capture (timer entries never change but for their liveness).
+   */
+  capture(): TimerCapture<K, N> {
+    const parts: TimerEntry<K, N>[][] = []
+    for (const t of [...this.buckets.keys()].sort((a, b) => a - b)) {
+      const b = this.buckets.get(t)!
+      parts.push(b.head === 0 ? b.entries.slice() : b.entries.slice(b.head))
+    }
+    return new TimerCapture(parts, this.retired)
+  }
+
   /** Removes every timer. */
   clear(): void {
-    for (const b of this.buckets.values()) for (const e of b.entries) e.live = false
+    for (const b of this.buckets.values())
+      for (const e of b.entries)
+        if (e.live) {
+          e.live = false
+          e.retiredAt = ++this.retired
+        }
     this.buckets.clear()
     this.times.length = 0
     this.count = 0
@@ -163,6 +186,7 @@ export class TimerQueue<K extends Key, N extends Namespace> {
 
   private retire(b: Bucket<K, N>, entry: TimerEntry<K, N>): void {
     entry.live = false
+    entry.retiredAt = ++this.retired
     b.unindex(entry)
     b.live--
     this.count--
@@ -209,5 +233,26 @@ export class TimerQueue<K extends Key, N extends Namespace> {
       i = c
     }
     h[i] = last
+  }
+}
+
+/**
+ * The timers of a {@link TimerQueue} at one moment (from {@link TimerQueue.capture}), in firing
+ * order: the entries of each timestamp as they were then, and the queue's count of retired timers
+ * then, which tells the timers retired since (still to be listed) from those retired before.
+ *
+ * @internal
+ */
+export class TimerCapture<K extends Key, N extends Namespace> {
+  constructor(
+    /** The entries of each timestamp, in firing order; some may not have been pending at the capture. */
+    readonly parts: readonly (readonly TimerEntry<K, N>[])[],
+    private readonly retired: number,
+  ) {}
+
+  /** Whether a captured entry was pending at the capture. */
+  pending(e: TimerEntry<K, N>): boolean {
+    const r = e.retiredAt
+    return r === 0 || r > this.retired
   }
 }

@@ -11,7 +11,8 @@ import type { StateKind } from '../../../state/state-descriptor.js'
 import type { SnapshotGroups } from '../abstract-keyed-state-backend.js'
 import { AbstractKeyedStateBackend, describeKey } from '../abstract-keyed-state-backend.js'
 import { codecFor } from '../cells.js'
-import type { KeyedStateSnapshot } from '../keyed-state-snapshot.js'
+import type { AnyKeyedStateSnapshot, KeyedStateSnapshot, SerializedKeyedStateSnapshot } from '../keyed-state-snapshot.js'
+import { SerializedSnapshotBuilder, Slicer, StateCapture } from '../snapshot-columns.js'
 import type { DbKey } from './db-key.js'
 import { DbKey as DbKeyClass, NS_END, NS_START, dbKeyEncoder } from './db-key.js'
 import { LmdbStateTable } from './lmdb-state-table.js'
@@ -244,6 +245,28 @@ export class LmdbKeyedStateBackend<K extends Key> extends AbstractKeyedStateBack
   }
 
   /**
+   * All keyed state, in the format checkpoints store ({@link SerializedKeyedStateSnapshot}), read
+   * out and serialized asynchronously.
+   *
+   * @remarks
+   * As {@link LmdbKeyedStateBackend.snapshotAsync}, the call fixes the contents (it writes the
+   * cache's dirty entries and opens an lmdb read transaction); the promise then reads the entries
+   * and serializes them, key group by key group, in slices between which the task goes on. The
+   * values are decoded from lmdb, so nothing the operator changes later shows in the snapshot.
+   *
+   * @throws StateError when a value cannot be stored (synchronously), or (as a rejection) when
+   * the backend was or gets disposed.
+   */
+  snapshotForCheckpoint(): Promise<SerializedKeyedStateSnapshot> {
+    this.checkOpen()
+    this.cache.flush(this.snapshotError)
+    const plan = this.snapshotPlan()
+    const txn = this.db.useReadTransaction()
+    this.readers.push(txn)
+    return this.readOutSerialized(plan, txn)
+  }
+
+  /**
    * Loads the key groups of these snapshots that lie in this backend's range; the others are
    * skipped.
    *
@@ -256,11 +279,14 @@ export class LmdbKeyedStateBackend<K extends Key> extends AbstractKeyedStateBack
    * @throws StateError when a snapshot has another maxParallelism, a state's kind conflicts, or
    * an entry is malformed or lies in the wrong key group.
    */
-  override restore(snapshots: readonly KeyedStateSnapshot[]): void {
+  override restore(snapshots: readonly AnyKeyedStateSnapshot[]): void {
     this.checkOpen()
+    this.restoring = new Map()
     try {
       super.restore(snapshots)
     } finally {
+      this.restoring = undefined
+      this.restoringNew = false
       this.cache.invalidateCursors()
     }
   }
@@ -353,8 +379,25 @@ export class LmdbKeyedStateBackend<K extends Key> extends AbstractKeyedStateBack
     cache.invalidateCursors()
   }
 
+  /**
+   * Per table of the restore running: the key groups restored so far, when the table was empty
+   * when the restore came to it (`null` when it was not). Its entries in a key group restored for
+   * the first time are new, so lmdb need not be asked whether they exist.
+   */
+  private restoring: Map<LmdbStateTable<K, any>, Set<number> | null> | undefined = undefined
+  /** Whether the entries being restored are known to be new. */
+  private restoringNew = false
+
+  protected override beginRestoredGroup(t: LmdbStateTable<K, any>, kg: number): void {
+    const restoring = this.restoring!
+    let seen = restoring.get(t)
+    if (seen === undefined) restoring.set(t, (seen = t.count === 0 ? new Set() : null))
+    this.restoringNew = seen !== null && !seen.has(kg)
+    seen?.add(kg)
+  }
+
   protected putRestored(t: LmdbStateTable<K, any>, key: K, ns: Namespace, kg: number, cell: unknown): void {
-    t.putRaw(key, ns, kg, cell)
+    t.putRaw(key, ns, kg, cell, this.restoringNew)
     if (this.cache.size > this.cache.capacity) this.shrink()
   }
 
@@ -400,6 +443,46 @@ export class LmdbKeyedStateBackend<K extends Key> extends AbstractKeyedStateBack
         `State '${p.name}' of operator '${this.operatorName}' holds key ${describeKey(k.key)} of key group ${k.kg}, outside the backend's key groups.`,
       )
     this.addSnapshotEntry(groups, g, k.key, k.ns, p.records.exportValue(record), p.withTs ? p.records.exportTimestamps(record) : undefined)
+  }
+
+  private async readOutSerialized(plan: readonly SnapshotPlan[], txn: Transaction): Promise<SerializedKeyedStateSnapshot> {
+    let slicer: Slicer
+    let captures: StateCapture[]
+    try {
+      // what calls it returns first
+      await nextTurn()
+      slicer = new Slicer()
+      captures = []
+      for (const p of plan) {
+        const c = new StateCapture(p.name, p.kind, p.withTs, this.start, this.numGroups, this.operatorName)
+        captures.push(c)
+        if (p.count === 0) continue
+        let after: DbKey | undefined
+        for (;;) {
+          if (slicer.due()) await slicer.pause()
+          if (this.disposed)
+            throw new StateError(
+              `The keyed state backend of operator '${this.operatorName}' was disposed while a snapshot of it was read out.`,
+            )
+          const batch = this.cache.readBatch(p.start, p.end, after, ASYNC_CHUNK, txn)
+          const records = p.records
+          for (const e of batch) {
+            const k = e.key
+            c.add(k.kg, k.key, k.ns, records.exportValue(e.value), p.withTs ? records.exportTimestamps(e.value) : undefined)
+          }
+          if (batch.length < ASYNC_CHUNK) break
+          after = batch[batch.length - 1]!.key
+        }
+      }
+    } finally {
+      const i = this.readers.indexOf(txn)
+      if (i >= 0) {
+        this.readers.splice(i, 1)
+        txn.done()
+      }
+    }
+    // what lmdb gave is decoded into new objects: nothing to serialize before the task goes on
+    return new SerializedSnapshotBuilder(this.groupSpace(), captures).finish(slicer)
   }
 
   private async readOut(plan: readonly SnapshotPlan[], txn: Transaction): Promise<KeyedStateSnapshot> {

@@ -183,11 +183,14 @@ export class LmdbStateTable<K extends Key, E> extends StateTableBase<K, CacheNod
 
   // ---- whole-table access (off the per-record path) ----
 
-  /** Stores a cell by key, namespace and key group; invalidates the cursor. */
-  putRaw(key: K, ns: Namespace, kg: number, e: E): void {
+  /**
+   * Stores a cell by key, namespace and key group; invalidates the cursor. `isNew`: the caller
+   * knows lmdb has no entry for it (a restore into an empty key group), so lmdb is not asked.
+   */
+  putRaw(key: K, ns: Namespace, kg: number, e: E, isNew = false): void {
     const n = this.nodeAt(ns, key)
     if (n === undefined) {
-      const exists = this.exists(ns, key, kg)
+      const exists = !isNew && this.exists(ns, key, kg)
       const node = new CacheNode(this, key, ns, kg, e, exists, true)
       this.mapFor(ns).set(key, node)
       this.cache.add(node)
