@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 import type { DataType } from '../types/data-type.js'
+import { compareStrings } from '../data/compare-strings.js'
 
 /**
  * Compares two non-null values of the same SQL type: negative, zero or positive.
@@ -48,24 +49,6 @@ export const compareValues = (a: unknown, b: unknown): number => {
   return 0
 }
 
-/** Strings in code point order: UTF-16 order except that surrogates sort after U+E000..U+FFFF. */
-const compareStrings = (a: string, b: string): number => {
-  if (a === b) return 0
-  const n = a.length < b.length ? a.length : b.length
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i)
-    let y = b.charCodeAt(i)
-    if (x !== y) {
-      if (x >= 0xd800 && y >= 0xd800) {
-        // move surrogates (0xD800..0xDFFF) above 0xE000..0xFFFF
-        x = x >= 0xe000 ? x - 0x800 : x + 0x2000
-        y = y >= 0xe000 ? y - 0x800 : y + 0x2000
-      }
-      return x - y
-    }
-  }
-  return a.length - b.length
-}
 
 /**
  * Whether two values (or results) are equal: primitives by `Object.is`-like equality (`NaN`

@@ -7,7 +7,7 @@
  */
 import { call, inputRef, type Rex } from '../expr/rex.js'
 import { isRowtime, isTimeAttribute, DataTypes } from '../types/data-type.js'
-import type { AggregateRel, CalcRel, Field, JoinRel, OverAggregateRel, Rel, SortKey, WindowAggregateRel, WindowTvfRel } from './rel.js'
+import { inputsOf, type AggregateRel, type CalcRel, type Field, type JoinRel, type OverAggregateRel, type Rel, type SortKey, type WindowAggregateRel, type WindowTvfRel } from './rel.js'
 
 // ---------------------------------------------------------------------------------------------
 // expression utilities
@@ -121,28 +121,9 @@ const withInputs = (rel: Rel, inputs: readonly Rel[]): Rel => {
   }
 }
 
-const childrenOf = (rel: Rel): readonly Rel[] => {
-  switch (rel.kind) {
-    case 'scan':
-    case 'streamScan':
-    case 'values':
-      return []
-    case 'join':
-    case 'intervalJoin':
-    case 'windowJoin':
-    case 'temporalJoin':
-      return [rel.left, rel.right]
-    case 'lookupJoin':
-      return [rel.left]
-    case 'union':
-      return rel.inputs
-    default:
-      return [rel.input]
-  }
-}
 
 const rewrite = (rel: Rel): Rel => {
-  const kids = childrenOf(rel)
+  const kids = inputsOf(rel)
   const newKids = kids.map(rewrite)
   const node = newKids.some((k, i) => k !== kids[i]) ? withInputs(rel, newKids) : rel
   return rewriteNode(node)
