@@ -33,6 +33,7 @@ import { commonType } from '../types/coercion.js'
 import { DataTypes, isRowtime, isTimeAttribute, formatType, withNullability, type DataType } from '../types/data-type.js'
 import { exprKey, fail, stage, unwrap } from './problems.js'
 import type { CalcRel, Field, OverFrame, Rel, SortKey, WindowSpec } from './rel.js'
+import { systemRuntime } from '../expr/runtime.js'
 
 /** What the planner reads: the catalog, the connectors, the mode. */
 export interface PlannerEnv {
@@ -107,7 +108,7 @@ const isInputRef = (r: Rex): r is Extract<Rex, { kind: 'input' }> => r.kind === 
 
 /** Evaluates a constant expression (an interval, a LIMIT). */
 export const evalConstant = (rex: Rex, what: string, pos?: Pos): unknown => {
-  const fn = compileScalar(rex)({ currentProcessingTime: () => Date.now(), currentWatermark: () => null })
+  const fn = compileScalar(rex)(systemRuntime)
   try {
     return fn([])
   } catch (e) {
@@ -580,7 +581,7 @@ const convertCorrelate = (left: Relation, ref: JoinTableRef, ctx: QueryCtx): Rel
             ]
           : fail(`UNNEST needs an ARRAY, MULTISET or MAP, not ${formatType(arr.type)}.`, right.exprs[0]!.pos)
     fnFields = right.withOrdinality ? [...elementTypes, { name: 'ordinality', type: DataTypes.INT(false) }] : elementTypes
-    const value = compileScalar(arr)({ currentProcessingTime: () => Date.now(), currentWatermark: () => null })
+    const value = compileScalar(arr)(systemRuntime)
     const isRowElement = (arr.type.kind === 'ARRAY' || arr.type.kind === 'MULTISET') && arr.type.element.kind === 'ROW'
     const ord = right.withOrdinality
     fn = function* (fields) {
@@ -609,7 +610,7 @@ const convertCorrelate = (left: Relation, ref: JoinTableRef, ctx: QueryCtx): Rel
     const res = def.resultFields(args.map((a) => a.type))
     if (typeof res === 'string') return fail(`${fname}: ${res}`, callExpr.pos)
     fnFields = res.map((f) => ({ name: f.name, type: f.type }))
-    const argFns = args.map((a) => compileScalar(a)({ currentProcessingTime: () => Date.now(), currentWatermark: () => null }))
+    const argFns = args.map((a) => compileScalar(a)(systemRuntime))
     const single = fnFields.length === 1
     fn = function* (fields) {
       const values = argFns.map((f) => f(fields as unknown[]))

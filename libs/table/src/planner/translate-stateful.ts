@@ -2,7 +2,7 @@
 import { AsyncDataStream, type DataStream } from '@strom/datastream'
 import { createAggsHandle } from '../aggregate/builtin-aggregates.js'
 import { isInsertOnly, type Row } from '../data/row.js'
-import { compilePredicate, type ExprRuntime } from '../expr/compile.js'
+import { compilePredicate } from '../expr/compile.js'
 import type { Rex } from '../expr/rex.js'
 import { GroupAggFunction } from '../internal/exec/aggregate/group-agg-function.js'
 import { WindowAggFunction } from '../internal/exec/aggregate/window-agg-function.js'
@@ -23,13 +23,13 @@ import { isProctime, isRowtime } from '../types/data-type.js'
 import { fail } from './problems.js'
 import type { Rel } from './rel.js'
 import type { TranslateContext } from './translate.js'
+import { systemRuntime } from '../expr/runtime.js'
 
-const NO_RUNTIME: ExprRuntime = { currentProcessingTime: () => Date.now(), currentWatermark: () => null }
 
 /** A join condition over (left fields, right fields). */
 const joinCondition = (rex: Rex | undefined, left: Rel, right?: Rel): JoinCondition | undefined => {
   if (rex === undefined) return undefined
-  const f = compilePredicate(rex, { fieldNames: left.fields.map((x) => x.name), ...(right === undefined ? {} : { rightFieldNames: right.fields.map((x) => x.name) }) })(NO_RUNTIME)
+  const f = compilePredicate(rex, { fieldNames: left.fields.map((x) => x.name), ...(right === undefined ? {} : { rightFieldNames: right.fields.map((x) => x.name) }) })(systemRuntime)
   return (l, r) => f(l as unknown[], r as unknown[])
 }
 

@@ -8,7 +8,7 @@
 import { WatermarkStrategy, type DataStream, type StreamExecutionEnvironment } from '@strom/datastream'
 import type { WatermarkGenerator, WatermarkOutput } from '@strom/runtime'
 import type { Row } from '../data/row.js'
-import { compilePredicate, compileProjection, compileScalar, type ExprRuntime } from '../expr/compile.js'
+import { compilePredicate, compileProjection, compileScalar } from '../expr/compile.js'
 import type { Rex } from '../expr/rex.js'
 import { CalcOperator, CorrelateOperator } from '../internal/exec/basic/calc-operator.js'
 import { translateStateful } from './translate-stateful.js'
@@ -16,6 +16,7 @@ import type { PlanTraits } from './changelog.js'
 import { substituteRefs } from './rules.js'
 import { describeRel } from './explain.js'
 import type { Rel } from './rel.js'
+import { systemRuntime } from '../expr/runtime.js'
 
 /** What translation needs besides the plan. */
 export interface TranslateContext {
@@ -74,15 +75,9 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
       // per-split watermarks, as Flink's watermark push-down, and no assigner operator
       const pushed = pushWatermarkIntoSource(rel, ctx)
       if (pushed !== undefined) return pushed
-      const input = go(rel.input)
-      const wm = compileScalar(rel.watermark, { fieldNames: rel.input.fields.map((f) => f.name) })
-      const rowtime = rel.rowtimeIndex
-      let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm(NO_RUNTIME), ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
-        const t = row.fields[rowtime]
-        return typeof t === 'number' ? t : Number.NaN
-      })
-      if (ctx.idleTimeoutMs !== undefined) strategy = strategy.withIdleness(ctx.idleTimeoutMs)
-      return input.assignTimestampsAndWatermarks(strategy).name(opName(rel))
+      const rowtime: Rex = { kind: 'input', side: 0, index: rel.rowtimeIndex, type: rel.fields[rel.rowtimeIndex]!.type }
+      const strategy = watermarkStrategy(rowtime, rel.watermark, rel.input.fields, ctx)
+      return go(rel.input).assignTimestampsAndWatermarks(strategy).name(opName(rel))
     }
     case 'union': {
       const [first, ...rest] = rel.inputs.map(go)
@@ -122,8 +117,8 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
 const watermarkStrategy = (rowtime: Rex, watermark: Rex, fields: readonly { name: string }[], ctx: TranslateContext): WatermarkStrategy<Row> => {
   const names = { fieldNames: fields.map((f) => f.name) }
   const wm = compileScalar(watermark, names)
-  const ts = compileScalar(rowtime, names)(NO_RUNTIME)
-  let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm(NO_RUNTIME), ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
+  const ts = compileScalar(rowtime, names)(systemRuntime)
+  let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm(systemRuntime), ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
     const t = ts(row.fields)
     return typeof t === 'number' ? t : Number.NaN
   })
@@ -154,8 +149,6 @@ const pushWatermarkIntoSource = (rel: Extract<Rel, { kind: 'watermark' }>, ctx: 
 const isIdentity = (projects: readonly Rex[], width: number): boolean =>
   projects.length === width && projects.every((p, i) => p.kind === 'input' && p.side === 0 && p.index === i)
 
-/** Expressions that run before a job's operators exist (constant folding, watermark strategies) see no clock and no watermark. */
-const NO_RUNTIME: ExprRuntime = { currentProcessingTime: () => Date.now(), currentWatermark: () => null }
 
 /**
  * SQL's watermarks: the largest value of the `WATERMARK FOR ... AS expr` expression seen so far,
