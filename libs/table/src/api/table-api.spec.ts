@@ -65,6 +65,18 @@ describe('Table API', () => {
     expect((await lines(await slid.execute())).map((l) => l.slice(-4))).toEqual([', 5]', ' 10]', ' 10]', ' 10]', ' 10]', ' 10]', ', 5]']) // windows ending at 5, 10, ..., 35 s over values 0..29
   })
 
+  it('BATCH: a GROUP BY emits each group final result once, and may go into an insert-only sink', async () => {
+    const tEnv = TableEnvironment.create({ mode: 'batch' })
+    await tEnv.executeSql(`CREATE TABLE n (x INT) WITH ('connector' = 'datagen', 'fields.x.kind' = 'sequence', 'fields.x.start' = '1', 'fields.x.end' = '10')`)
+    const r = await lines(await tEnv.executeSql('SELECT x % 3 AS m, COUNT(*) AS c, SUM(x) AS s FROM n GROUP BY x % 3'))
+    expect(r.sort()).toEqual(['+I[0, 3, 18]', '+I[1, 4, 22]', '+I[2, 3, 15]'])
+    expect(tEnv.explainSql('SELECT x % 3 AS m, COUNT(*) FROM n GROUP BY x % 3')).toMatch(/GroupAggregate\(.*changelogMode=\[I\]\)/)
+    // the same query into an append-only table: allowed in BATCH (refused in STREAMING, see the golden fail case)
+    await tEnv.executeSql(`CREATE TABLE out (m INT, c BIGINT) WITH ('connector' = 'blackhole')`)
+    const job = await tEnv.executeSql('INSERT INTO out SELECT x % 3, COUNT(*) FROM n GROUP BY x % 3')
+    expect((await job.await())?.status).toBe('FINISHED')
+  })
+
   it('runs user-defined scalar, table and aggregate functions', async () => {
     const tEnv = TableEnvironment.create()
     tEnv.createTemporarySystemFunction('twice', (x: number | null) => (x === null ? null : x * 2), DataTypes.INT())

@@ -93,8 +93,9 @@ const outputMode = (rel: Rel, inputs: readonly ChangelogMode[], input0: Rel | un
       if (!insertOnly) needsInsertOnly('A window table function', input0!, traits, WINDOW_ADVICE)
       return ChangelogModes.INSERT_ONLY
     case 'aggregate': {
-      // over inserts only, a group never disappears: no -D (as Flink infers)
-      if (insertOnly) return modeOf(RowKind.INSERT, RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER)
+      // over inserts only, a group never disappears: no -D (as Flink infers); BATCH: each group's
+      // final result once, when the input ends
+      if (insertOnly) return runtimeMode === 'BATCH' ? ChangelogModes.INSERT_ONLY : modeOf(RowKind.INSERT, RowKind.UPDATE_BEFORE, RowKind.UPDATE_AFTER)
       if (rel.aggs.length > 0) {
         const handle = createAggsHandle(rel.aggs)
         if (!handle.retractable) {
@@ -102,7 +103,7 @@ const outputMode = (rel: Rel, inputs: readonly ChangelogMode[], input0: Rel | un
           needsInsertOnly(`The aggregation ${describeRel(rel)}${bad.length > 0 ? ` (${bad.join(', ')} has no retract method)` : ''}`, input0!, traits, 'Give the aggregate function a retract method, or aggregate an insert-only input.')
         }
       }
-      return ChangelogModes.ALL
+      return runtimeMode === 'BATCH' ? ChangelogModes.INSERT_ONLY : ChangelogModes.ALL
     }
     case 'windowAggregate':
       if (!insertOnly) {

@@ -53,6 +53,7 @@ export const translateStateful = (rel: Rel, ctx: TranslateContext, go: (r: Rel) 
         aggs: rel.aggs,
         generateUpdateBefore: traits.get(rel)!.generateUpdateBefore,
         updatingInput: !insertOnly(rel.input),
+        ...(ctx.runtimeMode === 'BATCH' ? { finalOnly: true } : {}),
         ...ttl,
       })
       const out = go(rel.input).keyBy(keySelectorOf(rel.groupIndices)).process(fn).name(name)

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { KeyedProcessFunction, StateTtlConfig, ValueStateDescriptor } from '@strom/process'
+import { MAX_WATERMARK } from '@strom/runtime'
 import type { Collector, RuntimeContext, ValueState } from '@strom/process'
 import type { AggregateCall } from '../../../aggregate/aggregate-call.js'
 import { valuesEqual } from '../../../aggregate/agg-values.js'
@@ -42,6 +43,11 @@ export interface GroupAggParams {
    * keep less state (`MIN`/`MAX` only their current value), and a retraction is an error.
    */
   readonly updatingInput?: boolean
+  /**
+   * BATCH mode: emit each group's final result once, as `+I`, when the input ends (Flink's batch
+   * aggregation), instead of every change.
+   */
+  readonly finalOnly?: boolean
 }
 
 /**
@@ -124,7 +130,8 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
     return true
   }
 
-  override processElement(row: Row, _ctx: KeyedProcessFunction.Context<RowKey>, out: Collector<Row>): void {
+  override processElement(row: Row, ctx: KeyedProcessFunction.Context<RowKey>, out: Collector<Row>): void {
+    if (this.params.finalOnly === true) return this.accumulateOnly(row, ctx)
     const state = this.state!
     const handle = this.handle!
     const n = this.n
@@ -163,5 +170,39 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
       if (!first) out.collect({ kind: RowKind.DELETE, fields: this.output(accs, this.prev) })
       state.clear()
     }
+  }
+
+  /** BATCH: only updates the group's state; its result goes out when the input ends ({@link GroupAggFunction.onTimer}). */
+  private accumulateOnly(row: Row, ctx: KeyedProcessFunction.Context<RowKey>): void {
+    const state = this.state!
+    const handle = this.handle!
+    const n = this.n
+    const retract = row.kind === RowKind.UPDATE_BEFORE || row.kind === RowKind.DELETE
+    let accs = state.value()
+    if (accs === undefined) {
+      if (retract) return
+      accs = handle.createAccumulators()
+      accs.push(0)
+      const gi = this.params.groupIndices
+      for (let i = 0; i < gi.length; i++) accs.push(row.fields[gi[i]!])
+      // the end of input moves event time to +infinity: this fires then, once per group
+      ctx.timerService().registerEventTimeTimer(MAX_WATERMARK)
+    }
+    if (retract) {
+      handle.retract(accs, row.fields)
+      accs[n] = (accs[n] as number) - 1
+    } else {
+      handle.accumulate(accs, row.fields)
+      accs[n] = (accs[n] as number) + 1
+    }
+    state.update(accs)
+  }
+
+  /** BATCH: the group's final result, if it still has rows. */
+  override onTimer(_timestamp: number, _ctx: KeyedProcessFunction.OnTimerContext<RowKey>, out: Collector<Row>): void {
+    const accs = this.state!.value()
+    if (accs === undefined) return
+    if ((accs[this.n] as number) > 0) out.collect({ kind: RowKind.INSERT, fields: this.output(accs, undefined) })
+    this.state!.clear()
   }
 }
