@@ -1,9 +1,9 @@
 import type { CheckpointMetadata } from '../../checkpoint/storage/checkpoint-storage.js'
 import type { StateFileHandle } from '../../checkpoint/storage/state-file.js'
 import type { SourceSplit } from '../../source/source.js'
-import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
+import type { AnyKeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
 import type { OperatorStateSnapshot } from '../state/operator-state-snapshot.js'
-import type { InternalTimersSnapshot } from '../time/timers-snapshot.js'
+import type { AnyTimersSnapshot } from '../time/timers-snapshot.js'
 
 /** The checkpoint id of the committables a sink prepares at the end of its input (Flink's Long.MAX_VALUE). */
 export const END_OF_INPUT_CHECKPOINT_ID = Number.MAX_SAFE_INTEGER
@@ -19,8 +19,8 @@ export interface OperatorSubtaskState {
   readonly checkpointId: number
   /** Processing time when the snapshot was taken. */
   readonly processingTime: number
-  readonly keyedState: KeyedStateSnapshot | undefined
-  readonly timers: InternalTimersSnapshot | undefined
+  readonly keyedState: AnyKeyedStateSnapshot | undefined
+  readonly timers: AnyTimersSnapshot | undefined
   readonly operatorState: OperatorStateSnapshot
   /** For sources: the reader's splits with their positions. */
   readonly sourceSplits?: readonly SourceSplit[]

@@ -9,7 +9,7 @@ import { STATE_BACKEND_CONFIG_KEY, STATE_BACKEND_DIRECTORY_CONFIG_KEY } from '..
 import type { KeyGroupRange } from '../../core/key-groups.js'
 import type { Output } from '../../operators/output.js'
 import type { KeyedStateBackend } from '../../state/keyed-state-backend.js'
-import type { KeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
+import type { AnyKeyedStateSnapshot, KeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
 import type { InputStatus, SourceReader, SourceSplit } from '../../source/source.js'
 import type { Clock } from '../../time/clock.js'
 import { HeapKeyedStateBackend } from '../state/heap-keyed-state-backend.js'
@@ -26,8 +26,10 @@ export interface CheckpointableKeyedStateBackend extends KeyedStateBackend<Key> 
   snapshot(): KeyedStateSnapshot
   /** Captures the state now (synchronously) and reads it out asynchronously, where the backend can. */
   snapshotAsync?(): Promise<KeyedStateSnapshot>
-  /** Loads the key groups of these snapshots that lie in the backend's range. */
-  restore(snapshots: readonly KeyedStateSnapshot[]): void
+  /** A checkpoint's snapshot: captured now, serialized afterwards in slices (format 2), where the backend can. */
+  snapshotForCheckpoint?(): Promise<AnyKeyedStateSnapshot>
+  /** Loads the key groups of these snapshots (either format) that lie in the backend's range. */
+  restore(snapshots: readonly AnyKeyedStateSnapshot[]): void
 }
 
 export interface KeyedServices {

@@ -15,9 +15,8 @@ import type { SourceReader, SourceSplit } from '../../source/source.js'
 import type { CheckpointingMode } from '../../checkpoint/checkpointing-options.js'
 import { readStateFile, writeStateFile } from '../../checkpoint/storage/state-file.js'
 import type { HeapOperatorStateStore } from '../state/heap-operator-state-store.js'
-import { AbstractKeyedStateBackend } from '../state/abstract-keyed-state-backend.js'
-import type { AnyKeyedStateSnapshot, KeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
-import type { AnyTimersSnapshot, InternalTimersSnapshot } from '../time/timers-snapshot.js'
+import type { AnyKeyedStateSnapshot } from '../state/keyed-state-snapshot.js'
+import type { AnyTimersSnapshot } from '../time/timers-snapshot.js'
 import { BarrierAligner } from './barrier-aligner.js'
 import {
   END_OF_INPUT_CHECKPOINT_ID,
@@ -504,7 +503,7 @@ export class StreamTask {
           const b = keyed.backend
           // (awaited by persist, where a failure declines the checkpoint)
           keyedSnapshot =
-            b instanceof AbstractKeyedStateBackend ? b.snapshotForCheckpoint() : b.snapshotAsync !== undefined ? b.snapshotAsync() : Promise.resolve(b.snapshot())
+            b.snapshotForCheckpoint !== undefined ? b.snapshotForCheckpoint() : b.snapshotAsync !== undefined ? b.snapshotAsync() : Promise.resolve(b.snapshot())
           keyedSnapshot.catch(() => {})
           timers = keyed.timeServiceManager.snapshotForCheckpoint()
           timers.catch(() => {})
@@ -579,7 +578,7 @@ export class StreamTask {
         const state: OperatorSubtaskState =
           keyedState === undefined && timers === undefined
             ? s
-            : { ...s, keyedState: keyedState as KeyedStateSnapshot | undefined, timers: timers as InternalTimersSnapshot | undefined }
+            : { ...s, keyedState, timers }
         const handle = await writeStateFile(dir, `op-${p.nodeId}-${this.subtaskIndex}.state`, state)
         return { uid: s.uid, name: s.operatorName, parallelism: s.parallelism, state: handle }
       }),
