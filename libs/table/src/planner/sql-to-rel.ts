@@ -461,8 +461,20 @@ const convertJoin = (ref: JoinTableRef, ctx: QueryCtx): Relation => {
     cond = andAll(eqs)
   } else if (ref.joinType !== 'CROSS') fail(`${ref.joinType} JOIN needs an ON or USING condition.`, ref.pos)
   const joinType = ref.joinType === 'CROSS' ? 'INNER' : ref.joinType
-  const { leftKeys, rightKeys, rest } = analyzeJoinCondition(cond, lw)
-  for (const r of rest) if (sidesOf(r, lw) === 1 && joinType === 'INNER') void r // filters on one side stay in the condition; rules may push them down
+  const { leftKeys, rightKeys, rest: conjuncts } = analyzeJoinCondition(cond, lw)
+  // a condition on one side only filters that side's rows before they reach the join's state,
+  // where the join type allows (the preserved side of an outer join keeps all its rows)
+  const pushLeft = joinType === 'INNER' || joinType === 'RIGHT'
+  const pushRight = joinType === 'INNER' || joinType === 'LEFT'
+  const leftOnly = conjuncts.filter((c) => pushLeft && sidesOf(c, lw) === 1)
+  const rightOnly = conjuncts.filter((c) => pushRight && sidesOf(c, lw) === 2)
+  const rest = conjuncts.filter((c) => !leftOnly.includes(c) && !rightOnly.includes(c))
+  const filtered = (r: Rel, conds: readonly Rex[]): Rel => {
+    const c = andAll(conds)
+    return c === undefined ? r : calc(r, identity(r), r.fields.map((f) => f.name), c)
+  }
+  const leftRel = filtered(left.rel, leftOnly)
+  const rightRel = filtered(right.rel, rightOnly.map((c) => shiftRefs(c, -lw)))
   const restCond = andAll(rest)
   const nullable = (f: ScopeField, side: 'left' | 'right'): ScopeField =>
     (side === 'left' && (joinType === 'RIGHT' || joinType === 'FULL')) || (side === 'right' && (joinType === 'LEFT' || joinType === 'FULL'))
@@ -476,8 +488,8 @@ const convertJoin = (ref: JoinTableRef, ctx: QueryCtx): Relation => {
   })
   const rel: Rel = {
     kind: 'join',
-    left: left.rel,
-    right: right.rel,
+    left: leftRel,
+    right: rightRel,
     joinType,
     leftKeys,
     rightKeys,
