@@ -1,0 +1,138 @@
+/**
+ * The `nexmark` table connector: the Nexmark generator as a table with the reference's columns
+ * (`event_type INT, person ROW<…>, auction ROW<…>, bid ROW<…>`) and options.
+ *
+ * @remarks
+ * Options (the reference's `NexmarkSourceOptions`):
+ *
+ * | Option | Default | Meaning |
+ * | --- | --- | --- |
+ * | `first-event.rate` | `10000` | events per second of event time (sets the timestamps) |
+ * | `next-event.rate` | `10000` | accepted; unused, as in the reference generator |
+ * | `rate.shape`, `rate.period` | `SQUARE`, `600 s` | accepted; unused, as in the reference generator |
+ * | `rate.limited` | `false` | emit at `first-event.rate` events/s of wall time instead of as fast as possible |
+ * | `max-emit-speed` | `true` | `false` has the same effect as `rate.limited = true` |
+ * | `events.num` | `0` (endless) | the number of events; the source ends after them |
+ * | `person.proportion`, `auction.proportion`, `bid.proportion` | `1`, `3`, `46` | the event mix |
+ * | `bid.hot-ratio.auctions`, `bid.hot-ratio.bidders`, `auction.hot-ratio.sellers` | `2`, `4`, `4` | hot-item ratios |
+ * | `person.avg-size`, `auction.avg-size`, `bid.avg-size` | `200b`, `500b`, `100b` | average sizes (the `extra` padding) |
+ * | `base-time` | `1436918400000` (2015-07-15) | event time of the first event, epoch ms (deterministic, unlike the reference's wall clock) |
+ *
+ * Rows: `event_type` 0 person, 1 auction, 2 bid; the other two ROW columns are `NULL`. ROW values
+ * are arrays of their fields in declared order, `TIMESTAMP(3)` values epoch ms. Insert-only.
+ *
+ * @packageDocumentation
+ */
+import * as E from 'fp-ts/lib/Either.js'
+import { DataGenSource, type Source } from '@strom/runtime'
+import { ChangelogModes, OptionReader, RowKind, unsupportedOptionMessage, type ConnectorContext, type OptionProblem, type Row, type ScanTableSource, type TableConnectorFactory } from '@strom/table'
+import type { NexmarkEvent } from './generator/events.js'
+import { DEFAULT_NEXMARK_CONFIG, nexmarkConfig, type NexmarkConfig } from './generator/generator-config.js'
+import { NexmarkGenerator } from './generator/nexmark-generator.js'
+
+const IDENTIFIER = 'nexmark'
+
+const OPTIONS = [
+  'rate.shape',
+  'rate.period',
+  'rate.limited',
+  'first-event.rate',
+  'next-event.rate',
+  'person.avg-size',
+  'auction.avg-size',
+  'bid.avg-size',
+  'person.proportion',
+  'auction.proportion',
+  'bid.proportion',
+  'bid.hot-ratio.auctions',
+  'bid.hot-ratio.bidders',
+  'auction.hot-ratio.sellers',
+  'events.num',
+  'max-emit-speed',
+  'base-time',
+] as const
+
+const COLUMNS = ['event_type', 'person', 'auction', 'bid'] as const
+
+/** The row of an event: `[event_type, person, auction, bid]`. */
+export const eventToRow = (e: NexmarkEvent): Row => {
+  if (e.type === 'bid') {
+    const b = e.bid
+    return { kind: RowKind.INSERT, fields: [2, null, null, [b.auction, b.bidder, b.price, b.dateTime, b.extra]] }
+  }
+  if (e.type === 'auction') {
+    const a = e.auction
+    return { kind: RowKind.INSERT, fields: [1, null, [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], null] }
+  }
+  const p = e.person
+  return { kind: RowKind.INSERT, fields: [0, [p.id, p.name, p.emailAddress, p.creditCard, p.city, p.state, p.dateTime, p.extra], null, null] }
+}
+
+/** Reads and checks the options and the schema. */
+const plan = (ctx: ConnectorContext): E.Either<readonly OptionProblem[], { config: NexmarkConfig; rate: number | undefined }> => {
+  const r = new OptionReader(IDENTIFIER, ctx.options)
+  const known = ['connector', ...OPTIONS]
+  for (const key of ctx.options.keys()) if (!known.includes(key)) r.problem(key, unsupportedOptionMessage(key, IDENTIFIER, known))
+  const names = ctx.columns.map((c) => c.name.toLowerCase())
+  if (names.length !== COLUMNS.length || names.some((n, i) => n !== COLUMNS[i]) || ctx.metadataColumns.length > 0) {
+    r.problem(undefined, `The nexmark source table '${ctx.tableName}' must have the physical columns ${COLUMNS.join(', ')} (as the Nexmark DDL), but has ${ctx.columns.map((c) => c.name).join(', ')}${ctx.metadataColumns.length > 0 ? ' and metadata columns' : ''}.`)
+  }
+  const d = DEFAULT_NEXMARK_CONFIG
+  r.oneOf('rate.shape', ['SQUARE', 'SINE'], 'SQUARE')
+  r.duration('rate.period', 600_000)
+  const limited = r.boolean('rate.limited', false) ?? false
+  const maxEmitSpeed = r.boolean('max-emit-speed', true) ?? true
+  const overrides: Partial<Record<keyof NexmarkConfig, number | undefined>> = {
+    firstEventRate: r.int('first-event.rate', d.firstEventRate, 1),
+    nextEventRate: r.int('next-event.rate', d.nextEventRate, 1),
+    avgPersonByteSize: r.memorySize('person.avg-size', d.avgPersonByteSize),
+    avgAuctionByteSize: r.memorySize('auction.avg-size', d.avgAuctionByteSize),
+    avgBidByteSize: r.memorySize('bid.avg-size', d.avgBidByteSize),
+    personProportion: r.int('person.proportion', d.personProportion, 1),
+    auctionProportion: r.int('auction.proportion', d.auctionProportion, 1),
+    bidProportion: r.int('bid.proportion', d.bidProportion, 1),
+    hotAuctionRatio: r.int('bid.hot-ratio.auctions', d.hotAuctionRatio, 1),
+    hotBiddersRatio: r.int('bid.hot-ratio.bidders', d.hotBiddersRatio, 1),
+    hotSellersRatio: r.int('auction.hot-ratio.sellers', d.hotSellersRatio, 1),
+    numEvents: r.long('events.num', d.numEvents, 0),
+    baseTime: r.long('base-time', d.baseTime),
+  }
+  const config = { ...d }
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as Record<string, number>)[k] = v
+  const checked = nexmarkConfig(config)
+  if (E.isLeft(checked)) for (const m of checked.left) r.problem(undefined, m)
+  return r.result(() => ({ config, rate: limited || !maxEmitSpeed ? config.firstEventRate : undefined }))
+}
+
+/**
+ * The `nexmark` table connector factory (the reference's `NexmarkTableSourceFactory`); see the
+ * module documentation for its options.
+ *
+ * @remarks
+ * Event `n` of the table is the generator's event number `n`, whatever the parallelism: subtasks
+ * generate contiguous ranges of event numbers. The computed `dateTime` column and the watermark
+ * of the Nexmark DDL are the planner's.
+ *
+ * @category Connectors
+ * @since 0.1.0
+ */
+export const nexmarkConnector: TableConnectorFactory = {
+  identifier: IDENTIFIER,
+  requiredOptions: [],
+  optionalOptions: [...OPTIONS],
+  createScanSource(ctx: ConnectorContext): E.Either<readonly OptionProblem[], ScanTableSource> {
+    return E.map(
+      ({ config, rate }: { config: NexmarkConfig; rate: number | undefined }): ScanTableSource => ({
+        changelogMode: ChangelogModes.INSERT_ONLY,
+        bounded: config.numEvents > 0,
+        createSource: (): Source<Row> => {
+          const generator = new NexmarkGenerator(config)
+          return DataGenSource.of((n) => eventToRow(generator.eventAt(n)), {
+            ...(config.numEvents > 0 ? { count: config.numEvents } : {}),
+            ...(rate === undefined ? {} : { rowsPerSecond: rate }),
+          })
+        },
+      }),
+    )(plan(ctx))
+  },
+}
