@@ -134,7 +134,9 @@ export class CheckpointCoordinator implements CheckpointEvents {
     this.periodic = undefined
     // after a failure the job goes back to the latest checkpoint; otherwise the output before the
     // barriers is not written again, so what was acknowledged goes with the next commit
-    for (const p of [...this.pending.values()]) this.abort(p, `the job ${reason}`, false, reason !== 'failed')
+    // a checkpoint still in flight when a job is cancelled or ends is expected: its waiters (a
+    // savepoint request) learn why, the log stays quiet; after a failure it is worth a line
+    for (const p of [...this.pending.values()]) this.abort(p, `the job ${reason}`, false, reason !== 'failed', reason === 'failed')
     this.attempt = undefined
   }
 
@@ -233,7 +235,7 @@ export class CheckpointCoordinator implements CheckpointEvents {
   }
 
   /** Aborts a checkpoint; with `carry`, the committables already acknowledged go with the next one. */
-  private abort(p: PendingCheckpoint, reason: string, countsAsFailure: boolean, carry: boolean): void {
+  private abort(p: PendingCheckpoint, reason: string, countsAsFailure: boolean, carry: boolean, logIt = true): void {
     this.pending.delete(p.id)
     clearTimeout(p.timer)
     if (carry)
@@ -249,7 +251,7 @@ export class CheckpointCoordinator implements CheckpointEvents {
     this.attempt?.gateway.broadcast({ type: 'aborted', checkpointId: p.id })
     this.lastEnd = Date.now()
     if (countsAsFailure) this.countFailure(error.message)
-    else this.log(error.message)
+    else if (logIt) this.log(error.message)
   }
 
   private countFailure(message: string): void {
@@ -347,7 +349,7 @@ export class CheckpointCoordinator implements CheckpointEvents {
   async finishJob(): Promise<void> {
     if (this.periodic !== undefined) clearInterval(this.periodic)
     this.periodic = undefined
-    for (const p of [...this.pending.values()]) this.abort(p, 'the job finished', false, true)
+    for (const p of [...this.pending.values()]) this.abort(p, 'the job finished', false, true, false)
     await this.completeChain
     for (const r of this.finals.values())
       for (const c of r.committables) if (c.items.length > 0) this.uncommitted.push({ uid: c.uid, checkpointId: Number.MAX_SAFE_INTEGER, items: c.items })
