@@ -12,39 +12,12 @@
  * @packageDocumentation
  */
 
+import { civilDay, civilMonth, civilYear, daysFromCivil, lastDayOfMonth, toCivil } from '../expr/functions/datetime.js'
+
 const MS_PER_DAY = 86_400_000
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`). */
-export const daysFromCivil = (year: number, month: number, day: number): number => {
-  const y = month <= 2 ? year - 1 : year
-  const era = Math.floor(y / 400)
-  const yoe = y - era * 400
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
-  return era * 146097 + doe - 719468
-}
-
-const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-const daysInMonth = (y: number, m: number): number => (m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m - 1]!)
-
-// scratch results of civilFromDays (no allocation per call)
-let civilYear = 0
-let civilMonth = 0
-let civilDay = 0
-
-/** Sets civilYear/Month/Day from days since 1970-01-01 (Hinnant's `civil_from_days`). */
-const civilFromDays = (days: number): void => {
-  const z = days + 719468
-  const era = Math.floor(z / 146097)
-  const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
-  const mp = Math.floor((5 * doy + 2) / 153)
-  civilDay = doy - Math.floor((153 * mp + 2) / 5) + 1
-  civilMonth = mp < 10 ? mp + 3 : mp - 9
-  civilYear = yoe + era * 400 + (civilMonth <= 2 ? 1 : 0)
-}
+/** Days since 1970-01-01 of a proleptic Gregorian date (the calendar of the expression layer). */
+export { daysFromCivil }
 
 // --- scanning -----------------------------------------------------------------------------
 
@@ -84,7 +57,7 @@ const scanDate = (s: string): number => {
   const d = digits(s, 1, 2)
   if (Number.isNaN(d)) return Number.NaN
   const year = sign * y
-  if (m < 1 || m > 12 || d < 1 || d > daysInMonth(year, m)) return Number.NaN
+  if (m < 1 || m > 12 || d < 1 || d > lastDayOfMonth(year, m)) return Number.NaN
   return daysFromCivil(year, m, d)
 }
 
@@ -162,8 +135,8 @@ const padYear = (y: number): string => {
 
 /** Days since 1970-01-01 as `yyyy-MM-dd`. */
 export const formatDate = (days: number): string => {
-  civilFromDays(days)
-  return `${padYear(civilYear)}-${pad2(civilMonth)}-${pad2(civilDay)}`
+  toCivil(days)
+  return `${padYear(civilYear())}-${pad2(civilMonth())}-${pad2(civilDay())}`
 }
 
 /**

@@ -43,8 +43,8 @@ let cY = 1970
 let cM = 1
 let cD = 1
 
-/** Converts days since the epoch into year, month, day (read with {@link civilYear} and friends right after). */
-const toCivil = (days: number): void => {
+/** Converts days since the epoch into year, month, day, read right after with {@link civilYear}, {@link civilMonth}, {@link civilDay} (no allocation). */
+export const toCivil = (days: number): void => {
   const z = days + 719468
   const era = Math.floor(z / 146097)
   const doe = z - era * 146097
@@ -55,6 +55,13 @@ const toCivil = (days: number): void => {
   cM = mp < 10 ? mp + 3 : mp - 9
   cY = yoe + era * 400 + (cM <= 2 ? 1 : 0)
 }
+
+/** The year of the last {@link toCivil}. */
+export const civilYear = (): number => cY
+/** The month (1-12) of the last {@link toCivil}. */
+export const civilMonth = (): number => cM
+/** The day of the month of the last {@link toCivil}. */
+export const civilDay = (): number => cD
 
 /** The year of a date (days since the epoch). */
 export const yearOfDays = (days: number): number => {
