@@ -31,9 +31,14 @@ const rowsOf = async (tEnv: TableEnvironment, sql: string): Promise<ResultRow[]>
   return out
 }
 
-const ctx = (options: Record<string, string>, columns = ['event_type', 'person', 'auction', 'bid']): ConnectorContext => ({
+const ROW_FIELDS: Record<string, string[]> = {
+  person: ['id', 'name', 'emailAddress', 'creditCard', 'city', 'state', 'dateTime', 'extra'],
+  auction: ['id', 'itemName', 'description', 'initialBid', 'reserve', 'dateTime', 'expires', 'seller', 'category', 'extra'],
+  bid: ['auction', 'bidder', 'price', 'dateTime', 'extra'],
+}
+const ctx = (options: Record<string, string>, columns = ['event_type', 'person', 'auction', 'bid'], fields = ROW_FIELDS): ConnectorContext => ({
   tableName: 'default_catalog.default_database.nexmark',
-  columns: columns.map((name) => ({ name, type: DataTypes.INT() })),
+  columns: columns.map((name) => ({ name, type: fields[name] === undefined ? DataTypes.INT() : DataTypes.ROW(fields[name].map((f) => ({ name: f, type: DataTypes.STRING() }))) })),
   metadataColumns: [],
   options: new Map(Object.entries({ connector: 'nexmark', ...options })),
   runtimeMode: 'STREAMING',
@@ -97,6 +102,32 @@ describe('the nexmark table connector', () => {
     expect(messages).toContain("Could not parse value 'x' for option 'bid.proportion': expected an integer.")
     expect(messages.some((m) => m.includes('must have the physical columns event_type, person, auction, bid'))).toBe(true)
     expect(E.isLeft(nexmarkConnector.createScanSource!(ctx({ 'person.proportion': '0' })))).toBe(true)
+  })
+
+  it('runs Nexmark 0.2’s DDL, whose bids add channel and url', async () => {
+    const tEnv = TableEnvironment.create({ connectors: [nexmarkConnector] })
+    const v2 = readFileSync(new URL('../../../libs/table/src/sql/fixtures/nexmark/ddl_gen_v2.sql', import.meta.url), 'utf8')
+      .replace(/\$\{TPS\}/g, '10000')
+      .replace('${EVENTS_NUM}', '200')
+      .replace('${PERSON_PROPORTION}', '1')
+      .replace('${AUCTION_PROPORTION}', '3')
+      .replace('${BID_PROPORTION}', '46')
+      .replace(/,\s*'keep-alive'[^,]*,\s*'stop-at'[^,]*/, '')
+    await tEnv.executeSql(v2.split(';')[0]!)
+    const g = new NexmarkGenerator(DEFAULT_NEXMARK_CONFIG)
+    const expected: unknown[][] = []
+    for (let n = 0; n < 200; n++) {
+      const e = g.eventAt(n)
+      if (e.type === 'bid') expected.push([e.bid.auction, e.bid.channel, e.bid.url, e.bid.extra])
+    }
+    const bids = (await rowsOf(tEnv, 'SELECT bid.auction, bid.channel, bid.url, bid.extra FROM datagen WHERE event_type = 2')).map((r) => r.raw)
+    expect(bids).toEqual(expected)
+    expect(new Set(bids.map((b) => b[1])).size).toBeGreaterThan(5)
+  })
+
+  it('rejects a ROW field an event does not have, naming it', () => {
+    const r = nexmarkConnector.createScanSource!(ctx({}, undefined, { ...ROW_FIELDS, bid: ['auction', 'colour'] }))
+    expect(E.isLeft(r) && r.left.map((p) => p.message)).toEqual(["The nexmark column 'bid' declares the field 'colour', which a bid does not have (it has auction, bidder, price, channel, url, dateTime, extra)."])
   })
 
   it('is bounded with events.num and endless without', () => {

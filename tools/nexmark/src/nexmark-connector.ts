@@ -18,7 +18,9 @@
  * | `person.avg-size`, `auction.avg-size`, `bid.avg-size` | `200b`, `500b`, `100b` | average sizes (the `extra` padding) |
  * | `base-time` | `1436918400000` (2015-07-15) | event time of the first event, epoch ms (deterministic, unlike the reference's wall clock) |
  *
- * Rows: `event_type` 0 person, 1 auction, 2 bid; the other two ROW columns are `NULL`. ROW values
+ * Rows: `event_type` 0 person, 1 auction, 2 bid; the other two ROW columns are `NULL`. The ROW
+ * columns may declare any of their kind's fields in any order (the bid ROW of Nexmark 0.2's DDL adds
+ * `channel` and `url`); an unknown field is an error naming it. ROW values
  * are arrays of their fields in declared order, `TIMESTAMP(3)` values epoch ms. Insert-only.
  *
  * @packageDocumentation
@@ -54,22 +56,63 @@ const OPTIONS = [
 
 const COLUMNS = ['event_type', 'person', 'auction', 'bid'] as const
 
-/** The row of an event: `[event_type, person, auction, bid]`. */
-export const eventToRow = (e: NexmarkEvent): Row => {
-  if (e.type === 'bid') {
-    const b = e.bid
-    return { kind: RowKind.INSERT, fields: [2, null, null, [b.auction, b.bidder, b.price, b.dateTime, b.extra]] }
+/** The fields each event ROW may declare, by event kind (lower-case names). */
+const EVENT_FIELDS = {
+  person: ['id', 'name', 'emailAddress', 'creditCard', 'city', 'state', 'dateTime', 'extra'],
+  auction: ['id', 'itemName', 'description', 'initialBid', 'reserve', 'dateTime', 'expires', 'seller', 'category', 'extra'],
+  bid: ['auction', 'bidder', 'price', 'channel', 'url', 'dateTime', 'extra'],
+} as const
+
+/** The event fields a table's `person`, `auction` and `bid` ROW columns declare, in declared order. */
+export interface NexmarkRowLayout {
+  readonly person: readonly string[]
+  readonly auction: readonly string[]
+  readonly bid: readonly string[]
+}
+
+/** The layout of the original Nexmark DDL (`ddl.sql`: bids without `channel` and `url`). */
+const CLASSIC_LAYOUT: NexmarkRowLayout = { person: EVENT_FIELDS.person, auction: EVENT_FIELDS.auction, bid: ['auction', 'bidder', 'price', 'dateTime', 'extra'] }
+
+/**
+ * A converter from events to rows `[event_type, person, auction, bid]` for a layout, compiled to
+ * straight-line code (one array literal per event kind, no per-field closures: it runs for every
+ * event). Field names come from the checked layout, never from user text.
+ */
+export const eventToRowOf = (layout: NexmarkRowLayout): ((e: NexmarkEvent) => Row) => {
+  const fields = (kind: keyof NexmarkRowLayout, v: string): string => `[${layout[kind].map((f) => `${v}.${f}`).join(', ')}]`
+  const body = `return (e) => {
+  if (e.type === 'bid') { const b = e.bid; return { kind: INSERT, fields: [2, null, null, ${fields('bid', 'b')}] } }
+  if (e.type === 'auction') { const a = e.auction; return { kind: INSERT, fields: [1, null, ${fields('auction', 'a')}, null] } }
+  const p = e.person; return { kind: INSERT, fields: [0, ${fields('person', 'p')}, null, null] }
+}`
+  return new Function('INSERT', body)(RowKind.INSERT) as (e: NexmarkEvent) => Row
+}
+
+/** The row of an event in the original Nexmark DDL's layout (bids without `channel` and `url`). */
+export const eventToRow: (e: NexmarkEvent) => Row = eventToRowOf(CLASSIC_LAYOUT)
+
+/** The layout declared by a table's ROW columns, or a problem naming the unknown fields. */
+const layoutOf = (ctx: ConnectorContext, r: OptionReader): NexmarkRowLayout => {
+  const layout: Record<string, string[]> = {}
+  for (const kind of ['person', 'auction', 'bid'] as const) {
+    const column = ctx.columns.find((c) => c.name.toLowerCase() === kind)
+    const known: readonly string[] = EVENT_FIELDS[kind]
+    if (column === undefined || column.type.kind !== 'ROW') {
+      layout[kind] = [...CLASSIC_LAYOUT[kind]]
+      if (column !== undefined) r.problem(undefined, `The nexmark column '${column.name}' must be a ROW of ${kind} fields (${known.join(', ')}).`)
+      continue
+    }
+    layout[kind] = column.type.fields.map((f) => {
+      const name = known.find((k) => k.toLowerCase() === f.name.toLowerCase())
+      if (name === undefined) r.problem(undefined, `The nexmark column '${column.name}' declares the field '${f.name}', which a ${kind} does not have (it has ${known.join(', ')}).`)
+      return name ?? 'dateTime'
+    })
   }
-  if (e.type === 'auction') {
-    const a = e.auction
-    return { kind: RowKind.INSERT, fields: [1, null, [a.id, a.itemName, a.description, a.initialBid, a.reserve, a.dateTime, a.expires, a.seller, a.category, a.extra], null] }
-  }
-  const p = e.person
-  return { kind: RowKind.INSERT, fields: [0, [p.id, p.name, p.emailAddress, p.creditCard, p.city, p.state, p.dateTime, p.extra], null, null] }
+  return layout as unknown as NexmarkRowLayout
 }
 
 /** Reads and checks the options and the schema. */
-const plan = (ctx: ConnectorContext): E.Either<readonly OptionProblem[], { config: NexmarkConfig; rate: number | undefined }> => {
+const plan = (ctx: ConnectorContext): E.Either<readonly OptionProblem[], { config: NexmarkConfig; rate: number | undefined; layout: NexmarkRowLayout }> => {
   const r = new OptionReader(IDENTIFIER, ctx.options)
   const known = ['connector', ...OPTIONS]
   for (const key of ctx.options.keys()) if (!known.includes(key)) r.problem(key, unsupportedOptionMessage(key, IDENTIFIER, known))
@@ -98,10 +141,11 @@ const plan = (ctx: ConnectorContext): E.Either<readonly OptionProblem[], { confi
     baseTime: r.long('base-time', d.baseTime),
   }
   const config = { ...d }
-  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as Record<string, number>)[k] = v
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, number>)[k] = v
   const checked = nexmarkConfig(config)
   if (E.isLeft(checked)) for (const m of checked.left) r.problem(undefined, m)
-  return r.result(() => ({ config, rate: limited || !maxEmitSpeed ? config.firstEventRate : undefined }))
+  const layout = layoutOf(ctx, r)
+  return r.result(() => ({ config, rate: limited || !maxEmitSpeed ? config.firstEventRate : undefined, layout }))
 }
 
 /**
@@ -122,12 +166,13 @@ export const nexmarkConnector: TableConnectorFactory = {
   optionalOptions: [...OPTIONS],
   createScanSource(ctx: ConnectorContext): E.Either<readonly OptionProblem[], ScanTableSource> {
     return E.map(
-      ({ config, rate }: { config: NexmarkConfig; rate: number | undefined }): ScanTableSource => ({
+      ({ config, rate, layout }: { config: NexmarkConfig; rate: number | undefined; layout: NexmarkRowLayout }): ScanTableSource => ({
         changelogMode: ChangelogModes.INSERT_ONLY,
         bounded: config.numEvents > 0,
         createSource: (): Source<Row> => {
           const generator = new NexmarkGenerator(config)
-          return DataGenSource.of((n) => eventToRow(generator.eventAt(n)), {
+          const toRow = eventToRowOf(layout)
+          return DataGenSource.of((n) => toRow(generator.eventAt(n)), {
             ...(config.numEvents > 0 ? { count: config.numEvents } : {}),
             ...(rate === undefined ? {} : { rowsPerSecond: rate }),
           })

@@ -53,6 +53,10 @@ export interface Bid {
   readonly auction: number
   readonly bidder: number
   readonly price: number
+  /** Where the bid came from: one of four hot channels (`Google`, `Facebook`, `Baidu`, `Apple`) or `channel-<n>` (Nexmark 0.2+). */
+  readonly channel: string
+  /** The bid's page, `https://www.nexmark.com/<a>/<b>/<c>/item.htm?query=1`, for most non-hot channels with `&channel_id=<id>` (Nexmark 0.2+). */
+  readonly url: string
   /** Event time, epoch ms. */
   readonly dateTime: number
   readonly extra: string

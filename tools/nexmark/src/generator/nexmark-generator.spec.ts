@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { NexmarkEvent } from './events.js'
 import { DEFAULT_NEXMARK_CONFIG, FIRST_AUCTION_ID, FIRST_PERSON_ID, nexmarkConfig, type NexmarkConfig } from './generator-config.js'
 import { NexmarkGenerator, splitRange } from './nexmark-generator.js'
+import { JavaRandom } from './java-random.js'
+import { priceOf, referencePriceOf } from './model-generators.js'
 import * as E from 'fp-ts/lib/Either.js'
 
 /** One line per event, fields separated by '|', as the reference fixture files. */
@@ -29,16 +31,80 @@ describe('NexmarkGenerator', () => {
   // (PersonGenerator, AuctionGenerator, BidGenerator, PriceGenerator, StringsGenerator, LongGenerator)
   // with `new java.util.Random(eventId)` per event, default configuration, base time 2015-07-15.
   it('generates the reference Java generator’s events bit for bit (events 0..99)', () => {
-    const g = gen()
+    const g = gen({ exactExtra: true })
     const expected = fixture('reference-events-0.txt')
     expect(expected).toHaveLength(100)
     expect(expected.map((_, n) => line(g.eventAt(n)))).toEqual(expected)
   })
 
   it('generates the reference’s events far into the stream (events 123456789..123456838)', () => {
-    const g = gen()
+    const g = gen({ exactExtra: true })
     const expected = fixture('reference-events-123456789.txt')
     expect(expected.map((_, i) => line(g.eventAt(123456789 + i)))).toEqual(expected)
+  })
+
+  it('by default takes the padding from a pool: every other field as the reference, the padding of the same length and alphabet', () => {
+    const exact = gen({ exactExtra: true })
+    const pooled = gen()
+    const alphabet = new Set<string>()
+    const pooledChars = new Set<string>()
+    const extraOf = (e: NexmarkEvent): string => (e.type === 'person' ? e.person.extra : e.type === 'auction' ? e.auction.extra : e.bid.extra)
+    const without = (e: NexmarkEvent): string => line(e).split('|').slice(0, -1).join('|')
+    let differing = 0
+    for (let n = 0; n < 5000; n++) {
+      const a = exact.eventAt(n)
+      const b = pooled.eventAt(n)
+      expect(without(b)).toBe(without(a))
+      expect(extraOf(b)).toHaveLength(extraOf(a).length)
+      if (extraOf(b) !== extraOf(a)) differing++
+      for (const c of extraOf(a)) alphabet.add(c)
+      for (const c of extraOf(b)) pooledChars.add(c)
+      if (a.type === 'bid' && b.type === 'bid') expect([b.bid.channel, b.bid.url]).toEqual([a.bid.channel, a.bid.url])
+    }
+    expect(differing).toBeGreaterThan(4900)
+    expect([...pooledChars].sort()).toEqual([...alphabet].sort())
+  })
+
+  it('gives bids the channels and URLs of Nexmark 0.2: half from four hot channels, the rest from 10 000 numbered ones', () => {
+    const g = gen()
+    const counts = new Map<string, number>()
+    let bids = 0
+    let withId = 0
+    for (let n = 0; n < 20000; n++) {
+      const e = g.eventAt(n)
+      if (e.type !== 'bid') continue
+      bids++
+      const { channel, url } = e.bid
+      const hot = ['Google', 'Facebook', 'Baidu', 'Apple'].includes(channel)
+      counts.set(hot ? channel : 'numbered', (counts.get(hot ? channel : 'numbered') ?? 0) + 1)
+      expect(url).toMatch(/^https:\/\/www\.nexmark\.com\/[a-z_]{1,4}\/[a-z_]{1,4}\/[a-z_]{1,4}\/item\.htm\?query=1(&channel_id=\d+)?$/)
+      if (!hot) {
+        expect(channel).toMatch(/^channel-\d{1,4}$/)
+        const m = /&channel_id=(\d+)$/.exec(url)
+        if (m !== null) {
+          withId++
+          const n = Number(channel.slice('channel-'.length))
+          let r = 0
+          for (let i = 0; i < 32; i++) r = (r << 1) | ((n >>> i) & 1)
+          expect(Number(m[1])).toBe(Math.abs(r | 0))
+        }
+      } else expect(url).not.toContain('channel_id')
+    }
+    const numbered = counts.get('numbered') ?? 0
+    expect(numbered / bids).toBeGreaterThan(0.47)
+    expect(numbered / bids).toBeLessThan(0.53)
+    for (const c of ['Google', 'Facebook', 'Baidu', 'Apple']) expect((counts.get(c) ?? 0) / bids).toBeGreaterThan(0.1)
+    expect(withId / numbered).toBeGreaterThan(0.85)
+    expect(withId / numbered).toBeLessThan(0.95)
+  })
+
+  it('computes prices as the reference’s Math.round(Math.pow(10, 6u) * 100), for a million draws and at the edges', () => {
+    const r = new JavaRandom(7)
+    for (let k = 0; k < 1_000_000; k++) {
+      const u = r.nextDouble()
+      if (priceOf(u) !== referencePriceOf(u)) expect(priceOf(u)).toBe(referencePriceOf(u))
+    }
+    for (const u of [0, 1 - 2 ** -53, 0.5, 1 / 6, 2 / 3, Math.log10(2.5) / 6, Math.log10(1234.5) / 6 - 1e-17]) expect(priceOf(u)).toBe(referencePriceOf(u))
   })
 
   it('pins the first events (golden snapshot)', () => {
