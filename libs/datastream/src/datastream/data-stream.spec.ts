@@ -25,6 +25,7 @@ import {
 } from '@strom/runtime'
 import { StreamExecutionEnvironment } from '../environment/stream-execution-environment.js'
 import type { RuntimeExecutionMode } from '../environment/runtime-execution-mode.js'
+import { TumblingEventTimeWindows } from '../windowing/tumbling-windows.js'
 import type { DataStream, SingleOutputStreamOperator } from './data-stream.js'
 
 interface Sale {
@@ -386,6 +387,18 @@ describe('runtime modes', () => {
     expect(unbounded.effectiveRuntimeMode()).toBe('STREAMING')
     unbounded.setRuntimeMode('BATCH')
     expect(() => unbounded.effectiveRuntimeMode()).toThrow(/source 'endless' is unbounded/)
+  })
+
+  it('BATCH keeps the timestamps of the strategy’s assigner: event-time windows give STREAMING’s results', async () => {
+    const run = (mode: RuntimeExecutionMode): Promise<number[]> =>
+      env(1, mode)
+        .fromSource(CollectionSource.of([1, 2, 3, 11, 25]), WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x * 1000), 'numbers')
+        .keyBy(() => 0)
+        .window(TumblingEventTimeWindows.of(10_000))
+        .reduce((a, b) => a + b)
+        .executeAndCollect()
+    expect(await run('STREAMING')).toEqual([6, 11, 25])
+    expect(await run('BATCH')).toEqual([6, 11, 25])
   })
 
   it('BATCH makes no watermarks before the end of input; STREAMING does', async () => {

@@ -312,8 +312,10 @@ export class StreamExecutionEnvironment {
       const options = { name: t.name, parallelism, chaining: t.chaining, ...(t.uid !== undefined ? { uid: t.uid } : {}) }
       let node: StreamNode
       if (t.kind === 'source') {
-        // BATCH: no watermarks per record; the end of input still moves event time to +infinity.
-        const strategy = mode === 'BATCH' ? WatermarkStrategy.noWatermarks() : t.watermarkStrategy
+        // BATCH: no watermarks per record (the end of input still moves event time to +infinity),
+        // but records keep their timestamps: event-time windows and timers need them.
+        const assigner = t.watermarkStrategy!.createTimestampAssigner()
+        const strategy = mode === 'BATCH' ? (assigner === undefined ? WatermarkStrategy.noWatermarks() : WatermarkStrategy.noWatermarks().withTimestampAssigner(assigner)) : t.watermarkStrategy
         node = graph.addSource(t.source!, strategy, options)
       } else if (t.kind === 'sink') {
         node = graph.addSink(t.sink!, inputsOf(t.inputs[0]!, parallelism, 0), options)

@@ -76,6 +76,52 @@ export class JavaRandom {
     return ((this.s2 << 16) | this.s1) >>> 1
   }
 
+  /**
+   * `length` characters each drawn as the reference's `nextString` does (`nextInt(13) == 0` ?
+   * `special` : `'a' + nextInt(26)`), into `out` from index 0; returns `out`. The generator's
+   * state stays in locals for the whole loop (the hot path of auctions' and persons' strings).
+   */
+  fillLetters(out: Uint8Array, length: number, special: number): Uint8Array {
+    let s0 = this.s0
+    let s1 = this.s1
+    let s2 = this.s2
+    for (let k = 0; k < length; k++) {
+      let code = -1
+      let bound = 13
+      for (;;) {
+        // one step, as step()
+        const r0 = s0 * M0 + ADDEND
+        const a = s1 * M0
+        const b = s0 * M1
+        const mid = (a & 0xffff) + (b & 0xffff) + (r0 >>> 16)
+        const carry = (a >>> 16) + (b >>> 16) + (mid >>> 16)
+        s2 = (Math.imul(s2, M0) + Math.imul(s1, M1) + Math.imul(s0, M2) + carry) & 0xffff
+        s1 = mid & 0xffff
+        s0 = r0 & 0xffff
+        const u = ((s2 << 16) | s1) >>> 1
+        if (bound === 13) {
+          const r = u % 13
+          if (u - r + 12 > 2147483647) continue // Java's rejection of the last partial range
+          if (r === 0) {
+            code = special
+            break
+          }
+          bound = 26
+        } else {
+          const r = u % 26
+          if (u - r + 25 > 2147483647) continue
+          code = 97 + r
+          break
+        }
+      }
+      out[k] = code
+    }
+    this.s0 = s0
+    this.s1 = s1
+    this.s2 = s2
+    return out
+  }
+
   /** Java's `nextInt()`: a uniform 32-bit signed integer. */
   nextInt(): number {
     this.step()

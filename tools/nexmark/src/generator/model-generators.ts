@@ -17,7 +17,6 @@ const HOT_AUCTION_RATIO = 100
 const HOT_BIDDER_RATIO = 100
 const MIN_STRING_LENGTH = 3
 const INT_MAX = 2147483647
-const LETTERS = Array.from({ length: 26 }, (_, i) => String.fromCharCode(97 + i))
 
 const US_STATES = ['AZ', 'CA', 'ID', 'OR', 'WA', 'WY']
 const US_CITIES = ['Phoenix', 'Los Angeles', 'San Francisco', 'Boise', 'Portland', 'Bend', 'Redmond', 'Seattle', 'Kent', 'Cheyenne']
@@ -69,32 +68,18 @@ export const priceOf = (u: number): number => {
  * `maxLength` (`nextString`; the reference's `special` is a space, `_` in URLs).
  */
 export const nextString = (random: JavaRandom, maxLength: number, special = ' '): string => {
-  let len = MIN_STRING_LENGTH + random.nextIntBounded(maxLength - MIN_STRING_LENGTH)
-  let s = ''
-  while (len-- > 0) {
-    if (nextInt13(random) === 0) s += special
-    else s += LETTERS[nextInt26(random)]
-  }
-  return s.trim()
+  const len = MIN_STRING_LENGTH + random.nextIntBounded(maxLength - MIN_STRING_LENGTH)
+  const buf = len <= LETTER_BUFFER.length ? LETTER_BUFFER : Buffer.alloc(len)
+  random.fillLetters(buf, len, special.charCodeAt(0))
+  let start = 0
+  let end = len
+  while (start < end && buf[start] === 32) start++
+  while (end > start && buf[end - 1] === 32) end--
+  return buf.toString("latin1", start, end)
 }
 
-/** `random.nextInt(13)` with the bound a literal, so the remainder compiles to a multiplication. */
-const nextInt13 = (random: JavaRandom): number => {
-  for (;;) {
-    const u = random.next31()
-    const r = u % 13
-    if (u - r + 12 <= 2147483647) return r
-  }
-}
-
-/** `random.nextInt(26)` with the bound a literal. */
-const nextInt26 = (random: JavaRandom): number => {
-  for (;;) {
-    const u = random.next31()
-    const r = u % 26
-    if (u - r + 25 <= 2147483647) return r
-  }
-}
+/** The characters of `nextString`, before they become a string. */
+const LETTER_BUFFER = Buffer.alloc(256)
 
 /** A string of exactly `length` characters from `nextInt()` digits in base 26 (`nextExactString`; Java's signed remainders included). */
 export const nextExactString = (random: JavaRandom, length: number): string => {
