@@ -87,8 +87,8 @@ export const translateStateful = (rel: Rel, ctx: TranslateContext, go: (r: Rel) 
       const [lk, rk] = joinKeySelectors(rel.leftKeys, rel.rightKeys)
       const fn = regularJoinFunction({
         joinType: rel.joinType,
-        left: { width: rel.left.fields.length, keyIndices: rel.leftKeys, ...ttl },
-        right: { width: rel.right.fields.length, keyIndices: rel.rightKeys, ...ttl },
+        left: { width: rel.left.fields.length, keyIndices: rel.leftKeys, appendOnly: insertOnly(rel.left), ...ttl },
+        right: { width: rel.right.fields.length, keyIndices: rel.rightKeys, appendOnly: insertOnly(rel.right), ...ttl },
         ...cond(rel.condition, rel.left, rel.right),
       })
       return go(rel.left).connect(go(rel.right)).keyBy(lk, rk).process(fn).name(name)

@@ -15,7 +15,7 @@ import { translateStateful } from './translate-stateful.js'
 import type { PlanTraits } from './changelog.js'
 import { substituteRefs } from './rules.js'
 import { describeRel } from './explain.js'
-import type { Rel } from './rel.js'
+import { inputsOf, type Rel } from './rel.js'
 import { systemRuntime } from '../expr/runtime.js'
 
 /** What translation needs besides the plan. */
@@ -31,19 +31,44 @@ export interface TranslateContext {
   readonly perRecordWatermarks?: boolean
 }
 
+/** The node kinds whose equal sub-plans are translated once (besides scans). */
+const REUSABLE: ReadonlySet<Rel['kind']> = new Set<Rel['kind']>(['calc', 'watermark', 'union', 'windowTvf', 'aggregate', 'windowAggregate', 'join', 'intervalJoin', 'windowJoin', 'overAggregate', 'rank', 'deduplicate', 'windowRank'])
+
 const opName = (rel: Rel): string => {
   const d = describeRel(rel)
   return d.length > 120 ? `${d.slice(0, 117)}...` : d
 }
 
-/** The stream of rows a plan node produces (each node translated once, shared by its consumers). */
+/**
+ * The stream of rows a plan node produces. Each node is translated once and shared by its
+ * consumers; so is each distinct source pipeline: scans of the same table, with the same
+ * projections, filters and watermarks on top, become one source whose stream feeds every consumer
+ * (Flink's `table.optimizer.reuse-source-enabled`), so a query reading a view twice (Nexmark q5,
+ * q7) or two views of one table (q3, q4, q8, q9, q20) reads its source once.
+ */
 export const translate = (root: Rel, ctx: TranslateContext): DataStream<Row> => {
   const done = new Map<Rel, DataStream<Row>>()
+  const reused = new Map<string, DataStream<Row>>()
+  const digests = new Map<Rel, string | undefined>()
+  const digest = (rel: Rel): string | undefined => {
+    if (digests.has(rel)) return digests.get(rel)
+    let d: string | undefined
+    if (rel.kind === 'scan') d = describeRel(rel)
+    else if (REUSABLE.has(rel.kind)) {
+      const inputs = inputsOf(rel).map(digest)
+      d = inputs.some((i) => i === undefined) ? undefined : `${describeRel(rel)}(${inputs.join(', ')})`
+    }
+    digests.set(rel, d)
+    return d
+  }
   const go = (rel: Rel): DataStream<Row> => {
     const known = done.get(rel)
     if (known !== undefined) return known
-    const s = translateNode(rel, ctx, go)
+    const key = digest(rel)
+    const same = key === undefined ? undefined : reused.get(key)
+    const s = same ?? translateNode(rel, ctx, go)
     done.set(rel, s)
+    if (key !== undefined) reused.set(key, s)
     return s
   }
   return go(root)

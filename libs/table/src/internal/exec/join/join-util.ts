@@ -140,27 +140,49 @@ const rowJsonValue = (_k: string, v: unknown): unknown => {
   }
 }
 
+/** Whether JSON.stringify without a replacer writes `v` as the replacer would: strings, finite numbers, booleans, NULL. */
+const plainJson = (v: unknown): boolean => {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true
+    case 'number':
+      return Number.isFinite(v)
+    default:
+      return v === null
+  }
+}
+
 /**
  * A state key for a whole row (or several fields): equal SQL values give equal strings.
  *
  * @remarks
  * JSON with tagged forms for what JSON lacks (non-finite numbers, BIGINT given as `bigint`, MAP,
  * BYTES), so `NaN`, `Infinity` and NULL stay apart. `-0` and `0` give the same key, as they compare
- * equal in SQL.
+ * equal in SQL. Rows of plain values (strings, finite numbers, booleans, NULL) take JSON.stringify
+ * without a replacer (the replacer's call per value made the encoding a tenth of a join's time);
+ * the text is the same either way, so state written before reads the same.
  */
-export const encodeFields = (fields: readonly unknown[]): string => JSON.stringify(fields, rowJsonValue)
+export const encodeFields = (fields: readonly unknown[]): string => {
+  for (let i = 0; i < fields.length; i++) if (!plainJson(fields[i])) return JSON.stringify(fields, rowJsonValue)
+  return JSON.stringify(fields)
+}
 
 /** The state key of the fields at `indices` of a row (a unique key), as {@link encodeFields}. */
 export const fieldsEncoderOf = (indices: readonly number[]): ((fields: readonly unknown[]) => string) => {
   const n = indices.length
   if (n === 1) {
     const i = indices[0]!
-    return (fields) => JSON.stringify([fields[i]], rowJsonValue)
+    return (fields) => {
+      const v = fields[i]
+      return plainJson(v) ? JSON.stringify([v]) : JSON.stringify([v], rowJsonValue)
+    }
   }
   return (fields) => {
     const picked = new Array<unknown>(n)
     for (let j = 0; j < n; j++) picked[j] = fields[indices[j]!]
-    return JSON.stringify(picked, rowJsonValue)
+    return encodeFields(picked)
   }
 }
 

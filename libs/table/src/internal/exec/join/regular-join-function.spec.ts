@@ -291,6 +291,34 @@ describe('regular joins vs nested loops (properties)', () => {
       )
     })
 
+  for (const joinType of ALL_TYPES)
+    it(`${joinType}: append-only inputs (rows kept under generated keys) give the nested-loop join too`, () => {
+      fc.assert(
+        fc.property(fc.array(opArb.filter((o) => o.kind === 'add'), { maxLength: 40 }), fc.boolean(), (ops, withCond) => {
+          const p: RegularJoinParams = {
+            joinType,
+            left: { width: 2, keyIndices: [0], appendOnly: true },
+            right: { width: 2, keyIndices: [0], appendOnly: true },
+            ...(withCond ? { condition: lessOrEqual } : {}),
+          }
+          const h = joinHarness(regularJoinFunction(p), [0], [0])
+          const { steps, live } = toSteps(ops.map((o) => ({ ...o, asUpdate: false })))
+          runSteps(h, steps)
+          const out = new Map<string, number>()
+          expect(applyChangelog(out, h.extractOutputValues())).toEqual([])
+          expect(showBag(out)).toEqual(showBag(bagOf(nestedLoopJoin(joinType, live[0], live[1], [0], [0], 2, 2, withCond ? lessOrEqual : undefined))))
+        }),
+        { numRuns: 200 },
+      )
+    })
+
+  it('an append-only input refuses a retraction (the planner got its changelog mode wrong)', () => {
+    const p: RegularJoinParams = { joinType: 'INNER', left: { width: 2, keyIndices: [0], appendOnly: true }, right: { width: 2, keyIndices: [0] } }
+    const h = joinHarness(regularJoinFunction(p), [0], [0])
+    runSteps(h, [{ in: 1, row: { kind: 0, fields: ['a', 1] } }])
+    expect(() => runSteps(h, [{ in: 1, row: { kind: 3, fields: ['a', 1] } }])).toThrow(/append-only/)
+  })
+
   it('with unique keys and upserts without -U (some with -U), every join type stays exact', () => {
     // rows [id, k, v]: unique key id, join key k
     const upsertOp = fc.record({

@@ -56,6 +56,12 @@ export interface RegularJoinInput {
    */
   readonly uniqueKeyIndices?: readonly number[]
   /**
+   * Whether the input is insert-only (never retracts). Its rows are then kept under generated
+   * keys, each copy on its own, instead of under their encoded fields with a count: no per-row
+   * encoding (which was most of a join's time for wide rows).
+   */
+  readonly appendOnly?: boolean
+  /**
    * How long a row stays in state after it was last written (ms of processing time; Flink's
    * `table.exec.state.ttl` or a `STATE_TTL` hint). Absent: forever.
    */
@@ -103,9 +109,14 @@ export interface JoinRecord {
 
 /** The state of one side: distinct rows (or rows by unique key) with their counts. */
 class RecordView {
+  /** For an append-only side: the next generated key's number, and a prefix unique to this instance (keys restored from a checkpoint have another). */
+  private seq = 0
+  private readonly prefix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}:`
+
   constructor(
     readonly state: MapState<string, JoinRecord>,
     private readonly uniqueKeyOf: ((fields: readonly unknown[]) => string) | undefined,
+    private readonly appendOnly = false,
   ) {}
 
   /** The stored row with the same unique key, when the side has one. */
@@ -120,6 +131,10 @@ class RecordView {
       this.state.put(uk(fields), { fields, count: 1, assoc })
       return
     }
+    if (this.appendOnly) {
+      this.state.put(this.prefix + String(this.seq++), { fields, count: 1, assoc })
+      return
+    }
     const key = encodeFields(fields)
     const rec = this.state.get(key)
     if (rec === undefined) this.state.put(key, { fields, count: 1, assoc })
@@ -132,6 +147,7 @@ class RecordView {
 
   /** Removes one copy of a row; returns the fields the retractions should carry. */
   retract(fields: unknown[]): unknown[] {
+    if (this.appendOnly) throw new ConfigError('A join input declared append-only (insert-only) received a retraction: the planner inferred its changelog mode wrongly.')
     const uk = this.uniqueKeyOf
     if (uk !== undefined) {
       const key = uk(fields)
@@ -189,7 +205,7 @@ const recordView = (ctx: RuntimeContext, name: string, input: RegularJoinInput):
   const d = new MapStateDescriptor<string, JoinRecord>(name)
   if (input.stateTtlMs !== undefined) d.enableTimeToLive(StateTtlConfig.newBuilder(input.stateTtlMs).build())
   const uk = input.uniqueKeyIndices
-  return new RecordView(ctx.getMapState(d), uk === undefined ? undefined : fieldsEncoderOf(uk))
+  return new RecordView(ctx.getMapState(d), uk === undefined ? undefined : fieldsEncoderOf(uk), uk === undefined && input.appendOnly === true)
 }
 
 /**
