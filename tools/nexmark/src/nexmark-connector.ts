@@ -17,6 +17,7 @@
  * | `bid.hot-ratio.auctions`, `bid.hot-ratio.bidders`, `auction.hot-ratio.sellers` | `2`, `4`, `4` | hot-item ratios |
  * | `person.avg-size`, `auction.avg-size`, `bid.avg-size` | `200b`, `500b`, `100b` | average sizes (the `extra` padding) |
  * | `base-time` | `1436918400000` (2015-07-15) | event time of the first event, epoch ms (deterministic, unlike the reference's wall clock) |
+ * | `wall-clock-time` | `false` | Strom's: stamp events with the wall-clock time they are generated at (latency runs) |
  *
  * Rows: `event_type` 0 person, 1 auction, 2 bid; the other two ROW columns are `NULL`. The ROW
  * columns may declare any of their kind's fields in any order (the bid ROW of Nexmark 0.2's DDL adds
@@ -52,6 +53,7 @@ const OPTIONS = [
   'events.num',
   'max-emit-speed',
   'base-time',
+  'wall-clock-time',
 ] as const
 
 const COLUMNS = ['event_type', 'person', 'auction', 'bid'] as const
@@ -140,7 +142,8 @@ const plan = (ctx: ConnectorContext): E.Either<readonly OptionProblem[], { confi
     numEvents: r.long('events.num', d.numEvents, 0),
     baseTime: r.long('base-time', d.baseTime),
   }
-  const config = { ...d }
+  const wallClockTime = r.boolean('wall-clock-time', false) ?? false
+  const config = { ...d, wallClockTime }
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, number>)[k] = v
   const checked = nexmarkConfig(config)
   if (E.isLeft(checked)) for (const m of checked.left) r.problem(undefined, m)

@@ -67,6 +67,12 @@ export interface NexmarkConfig {
    * rule, same character distribution, ~10x cheaper; every other field is the reference's either way.
    */
   readonly exactExtra: boolean
+  /**
+   * Stamp each event with the wall-clock time it is generated at (`Date.now()`) instead of its
+   * place on the generated timeline (default `false`). For latency runs at a fixed rate: an
+   * event's time is then its emission time. Not reproducible, by nature.
+   */
+  readonly wallClockTime: boolean
 }
 
 /**
@@ -94,6 +100,7 @@ export const DEFAULT_NEXMARK_CONFIG: NexmarkConfig = {
   baseTime: DEFAULT_BASE_TIME,
   firstEventId: 0,
   exactExtra: false,
+  wallClockTime: false,
 }
 
 const POSITIVE_INT_KEYS = [
@@ -127,6 +134,7 @@ export const nexmarkConfig = (overrides: Partial<NexmarkConfig> = {}): E.Either<
   for (const k of NON_NEGATIVE_INT_KEYS) {
     if (!(Number.isSafeInteger(c[k]) && c[k] >= 0)) problems.push(`The Nexmark setting '${k}' must be a non-negative integer, got ${c[k]}.`)
   }
+  if (typeof c.wallClockTime !== 'boolean') problems.push(`The Nexmark setting 'wallClockTime' must be a boolean, got ${String(c.wallClockTime)}.`)
   if (typeof c.exactExtra !== 'boolean') problems.push(`The Nexmark setting 'exactExtra' must be a boolean, got ${String(c.exactExtra)}.`)
   if (!Number.isSafeInteger(c.baseTime)) problems.push(`The Nexmark setting 'baseTime' must be an integer (epoch ms), got ${c.baseTime}.`)
   return problems.length > 0 ? E.left(problems) : E.right(c)

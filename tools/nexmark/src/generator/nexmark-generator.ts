@@ -10,17 +10,24 @@ import { JavaRandom } from './java-random.js'
 import { nextAuction, nextBid, nextPerson } from './model-generators.js'
 
 /**
- * When this process generated its first Nexmark event (wall clock, `performance.now()`, and CPU
+ * When this process generated its first Nexmark event (`performance.now()`, `Date.now()` and CPU
  * time, `process.cpuUsage()`), so a benchmark can measure from there and leave job start-up out,
  * as the reference measures throughput. Unset (`-1`, `undefined`) until the first event.
  *
  * @category Generator
  * @since 0.1.0
  */
-export const generationClock: { firstEventAt: number; firstEventCpu: NodeJS.CpuUsage | undefined } = { firstEventAt: -1, firstEventCpu: undefined }
+export const generationClock: { firstEventAt: number; firstEventWall: number; firstEventCpu: NodeJS.CpuUsage | undefined; lastWallClockTime: number } = {
+  firstEventAt: -1,
+  firstEventWall: -1,
+  firstEventCpu: undefined,
+  /** With `wallClockTime`, the time of the latest event generated. */
+  lastWallClockTime: -1,
+}
 
 const markFirstEvent = (): void => {
   generationClock.firstEventAt = performance.now()
+  generationClock.firstEventWall = Date.now()
   generationClock.firstEventCpu = process.cpuUsage()
 }
 
@@ -76,7 +83,7 @@ export class NexmarkGenerator {
     const gc = this.generatorConfig
     const adjusted = gc.adjustedEventNumber(eventNumber)
     const eventId = this.config.firstEventId + adjusted
-    const timestamp = gc.timestampForEvent(adjusted)
+    const timestamp = this.config.wallClockTime ? (generationClock.lastWallClockTime = Date.now()) : gc.timestampForEvent(adjusted)
     const random = this.random
     random.setSeed(eventId)
     const rem = eventId % gc.totalProportion

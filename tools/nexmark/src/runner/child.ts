@@ -50,10 +50,11 @@ const dueTimes: Partial<Record<NexmarkQuery, DueTime>> = {
   q1: (r) => r.fields[3] as number,
   q7: (r) => {
     // the bid's 10 s tumbling window (BETWEEN is inclusive: a bid on a boundary closes the earlier window)
+    // (the watermark closes [s, e) once it reaches e - 1: when an event of time e - 1 + 4 s is due)
     const t = r.fields[3] as number
-    return Math.ceil(t / 10_000) * 10_000 + WINDOW_CLOSE_DELAY_MS
+    return Math.ceil(t / 10_000) * 10_000 - 1 + WINDOW_CLOSE_DELAY_MS
   },
-  q8: (r) => (r.fields[2] as number) + 10_000 + WINDOW_CLOSE_DELAY_MS,
+  q8: (r) => (r.fields[2] as number) + 10_000 - 1 + WINDOW_CLOSE_DELAY_MS,
 }
 
 const isInsert = (sql: string): boolean => /^\s*(--[^\n]*\n\s*)*insert\b/i.test(sql)
@@ -75,14 +76,14 @@ const runSql = async (task: ChildTask, dir: string, recorder: LatencyRecorder): 
     config['execution.checkpointing.dir'] = join(dir, 'checkpoints')
   }
   const tEnv = TableEnvironment.create({
-    connectors: [nexmarkConnector, ...(latency && due !== undefined ? [latencyConnector(due, recorder)] : [])],
+    connectors: [nexmarkConnector, ...(latency && due !== undefined ? [latencyConnector(due, recorder, () => generationClock.lastWallClockTime)] : [])],
     parallelism: task.parallelism,
     config,
   })
   const settings = {
     events: task.events,
     directory: dir,
-    ...(latency ? { eventsPerSecond: task.latencyRate, rateLimited: true, baseTime: Date.now() + 200 } : {}),
+    ...(latency ? { eventsPerSecond: task.latencyRate, rateLimited: true, wallClockTime: true } : {}),
   }
   if (task.query === 'q13') writeSideInput(dir)
   for (const s of nexmarkSetupStatements(settings)) await tEnv.executeSql(s)

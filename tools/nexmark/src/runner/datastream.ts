@@ -20,7 +20,7 @@ export const runDataStreamTask = async (task: ChildTask, dir: string): Promise<{
   const env = StreamExecutionEnvironment.create({ parallelism: task.parallelism })
   if (task.checkpointMs !== undefined) env.enableCheckpointing(task.checkpointMs, 'EXACTLY_ONCE', { directory: join(dir, 'checkpoints') })
   const latency = task.latencyRate !== undefined
-  const source = nexmarkSourceOf({ ...DEFAULT_NEXMARK_CONFIG, numEvents: task.events, ...(latency ? { firstEventRate: task.latencyRate, baseTime: Date.now() + 200 } : {}) }, latency ? { eventsPerSecond: task.latencyRate } : {})
+  const source = nexmarkSourceOf({ ...DEFAULT_NEXMARK_CONFIG, numEvents: task.events, ...(latency ? { firstEventRate: task.latencyRate, wallClockTime: true } : {}) }, latency ? { eventsPerSecond: task.latencyRate } : {})
   const sink = new CountingSink<unknown>()
   buildNexmarkDataStreamJob(env, task.query as NexmarkDataStreamQueryName, source, sink)
   const result = await env.execute(`nexmark-${task.query}`)

@@ -41,9 +41,9 @@ export class LatencyRecorder {
 }
 
 /**
- * When a result row was due: for a row of a projection its event's time (the generator's event
- * time is its scheduled emission time in latency mode), for a window's row the time its window's
- * closing watermark was due. `undefined` for rows not measured.
+ * When a result row was due: for a row of a projection its event's time (in latency mode an
+ * event's time is its wall-clock emission time), for a window's row the time the event that lets
+ * the watermark close the window was emitted. `undefined` for rows not measured.
  *
  * @category Runner
  * @since 0.1.0
@@ -54,17 +54,19 @@ export type DueTime = (row: Row) => number | undefined
 export const LATENCY_CONNECTOR = 'nexmark-latency'
 
 /**
- * A sink connector (`'connector' = 'nexmark-latency'`) recording `Date.now() - due(row)` for each
- * row into `recorder`.
+ * A sink connector (`'connector' = 'nexmark-latency'`) recording, for each row, `Date.now()`
+ * minus its due time, in a run whose events carry their wall-clock emission time as event time.
+ * Rows due after the latest event generated (windows closed by the end of input rather than by
+ * a watermark) are not measured.
  *
  * @category Runner
  * @since 0.1.0
  */
-export const latencyConnector = (due: DueTime, recorder: LatencyRecorder): TableConnectorFactory => {
+export const latencyConnector = (due: DueTime, recorder: LatencyRecorder, lastEventTime: () => number): TableConnectorFactory => {
   const writer: SinkWriter<Row> = {
     write(row: Row) {
       const t = due(row)
-      if (t !== undefined) recorder.record(Date.now() - t)
+      if (t !== undefined && t <= lastEventTime()) recorder.record(performance.timeOrigin + performance.now() - t)
     },
     flush() {},
     close() {},

@@ -40,7 +40,7 @@ const describeMachine = (): string => {
 const row = (r: ChildResult, args: NexmarkRunArgs): string => {
   if (r.status !== 'ok') return `| ${r.query} | ${r.api} | ${r.status === 'unsupported' ? 'needs' : 'FAILED'}: ${(r.error ?? '').split('\n')[0]!.slice(0, 160)} |`
   const perCore = r.events / (r.cpuSecondsPerMillion * (r.events / 1e6))
-  const latency = r.latency === undefined ? '' : ` ${fmt(r.latency.p50, 0)} | ${fmt(r.latency.p99, 0)} | ${fmt(r.latency.max, 0)} | ${r.latency.count} |`
+  const latency = r.latency === undefined ? '' : ` ${fmt(r.latency.p50, 1)} | ${fmt(r.latency.p99, 1)} | ${fmt(r.latency.max, 1)} | ${r.latency.count} |`
   return `| ${r.query} | ${r.api} | ${millions(r.events)} | ${millions(r.eventsPerSecond)} | ${millions(perCore)} | ${fmt(r.cpuSecondsPerMillion, 3)} | ${fmt(r.peakRssMiB, 0)} | ${args.checkpointMs === undefined ? '-' : r.checkpoints} |${latency}`
 }
 
