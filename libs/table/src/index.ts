@@ -12,6 +12,7 @@
 
 // --- environments, tables, results ---
 export * from './api/table-environment.js'
+export type { FunctionClass, ScalarFunctionClass, TableFunctionClass, AggregateFunctionClass } from './api/function-classes.js'
 export * from './api/stream-table-environment.js'
 export * from './api/table.js'
 export { $, lit, callSql, interval, Expression, type ExpressionLike } from './api/expressions.js'

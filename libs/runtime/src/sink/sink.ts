@@ -37,6 +37,13 @@ export interface SinkWriter<T> {
   write(value: T, timestamp: number): void
   /** Writes out what is buffered; `endOfInput` is true when no more records will come. */
   flush(endOfInput: boolean): void
+  /**
+   * Receives the sink subtask's watermark each time it advances (Flink's
+   * `SinkWriter.writeWatermark`), e.g. to close event-time partitions. Optional.
+   *
+   * @since 0.2.0
+   */
+  writeWatermark?(watermark: number): void
   /** Releases resources. */
   close(): void
 }

@@ -22,6 +22,7 @@ import { formatExpr, formatQuery } from '../sql/format-sql.js'
 import { parseStatement } from '../sql/parse.js'
 import { formatType, DataTypes, type DataType } from '../types/data-type.js'
 import { API_POS } from './expressions.js'
+import { functionDefinition, type FunctionClass } from './function-classes.js'
 import { Table, type TableHost } from './table.js'
 import { collectResult, insertResult, staticResult, type ResultColumn, type TableResult } from './table-result.js'
 
@@ -37,6 +38,14 @@ export interface TableEnvironmentOptions {
   readonly connectors?: readonly TableConnectorFactory[]
   /** The name of the jobs started by queries and inserts (default `strom-sql`). */
   readonly jobName?: string
+  /**
+   * Implementations of user-defined functions by identifier: what `CREATE FUNCTION name AS
+   * '<identifier>'` can name (in Flink a Java class name, e.g.
+   * `'com.github.nexmark.flink.udf.CountChar'`). See {@link FunctionClass}.
+   *
+   * @since 0.2.0
+   */
+  readonly functionClasses?: Readonly<Record<string, FunctionClass>>
 }
 
 const STRING = DataTypes.STRING(false)
@@ -78,6 +87,8 @@ export class TableEnvironment {
   readonly catalog = new Catalog()
   protected readonly config = new Map<string, string>()
   protected readonly connectors: ConnectorRegistry
+  /** What `CREATE FUNCTION ... AS '<identifier>'` can name, by identifier. */
+  protected readonly functionClasses = new Map<string, FunctionClass>()
   private jobs = 0
 
   protected constructor(
@@ -87,6 +98,7 @@ export class TableEnvironment {
   ) {
     this.connectors = ConnectorRegistry.withBuiltins()
     for (const c of options.connectors ?? []) this.connectors.register(c, { replace: true })
+    for (const [id, c] of Object.entries(options.functionClasses ?? {})) this.functionClasses.set(id, c)
     this.config.set('execution.runtime-mode', options.mode ?? 'streaming')
     if (options.parallelism !== undefined) this.config.set('parallelism.default', String(options.parallelism))
     for (const [k, v] of Object.entries(options.config ?? {})) this.config.set(k, v)
@@ -106,6 +118,17 @@ export class TableEnvironment {
   createTemporarySystemFunction(name: string, fn: (...args: any[]) => unknown, resultType: DataType | ((argTypes: readonly DataType[]) => DataType | string), deterministic = true): void {
     const def: ScalarFunctionDefinition = { name, fn, resultType: typeof resultType === 'function' ? resultType : () => resultType, deterministic }
     this.catalog.addScalarFunction(def)
+  }
+
+  /**
+   * Makes a function implementation available to `CREATE FUNCTION name AS '<identifier>'`
+   * (replacing one registered under the same identifier). Functions created from it before keep
+   * the implementation they were created with.
+   *
+   * @since 0.2.0
+   */
+  registerFunctionClass(identifier: string, implementation: FunctionClass): void {
+    this.functionClasses.set(identifier, implementation)
   }
 
   /** Registers a table function: its rows for each call. */
@@ -185,10 +208,11 @@ export class TableEnvironment {
         return OK()
       }
       case 'createFunction':
-        throw new SqlError('validate', [{ message: 'CREATE FUNCTION is not supported: register functions from TypeScript with createTemporarySystemFunction.', pos: s.pos }])
+        return this.createFunction(s)
       case 'drop': {
         if (s.objectType === 'FUNCTION') {
-          if (!this.catalog.removeFunction(s.name.parts.join('.')) && !s.ifExists) throw new SqlError('validate', [{ message: `Function '${s.name.parts.join('.')}' does not exist.`, pos: s.name.pos }])
+          const fname = objectName(s.name.parts)
+          if ((fname === undefined || !this.catalog.removeFunction(fname)) && !s.ifExists) throw new SqlError('validate', [{ message: `Function '${s.name.parts.join('.')}' does not exist.`, pos: s.name.pos }])
           return OK()
         }
         const name = objectName(s.name.parts)
@@ -342,6 +366,35 @@ export class TableEnvironment {
     return env
   }
 
+  /** `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS '<identifier>' [LANGUAGE JAVA|SCALA]`. */
+  private createFunction(s: Extract<Statement, { type: 'createFunction' }>): TableResult {
+    const name = objectName(s.name.parts)
+    if (name === undefined) throw new SqlError('validate', [{ message: `Only the default catalog and database are supported: ${s.name.parts.join('.')}.`, pos: s.name.pos }])
+    if (s.language !== undefined && s.language !== 'JAVA' && s.language !== 'SCALA')
+      throw new SqlError('validate', [{ message: `CREATE FUNCTION ${name} ... LANGUAGE ${s.language} is not supported: functions are TypeScript implementations named by their identifier (LANGUAGE JAVA or SCALA, or none).`, pos: s.pos }])
+    if (this.catalog.hasFunction(name)) {
+      if (s.ifNotExists) return OK()
+      throw new SqlError('validate', [{ message: `Function '${name}' already exists; drop it first (DROP FUNCTION ${name}) or write CREATE FUNCTION IF NOT EXISTS.`, pos: s.name.pos }])
+    }
+    const impl = this.functionClasses.get(s.identifier)
+    if (impl === undefined) {
+      const known = [...this.functionClasses.keys()].sort()
+      throw new SqlError('validate', [
+        {
+          message:
+            `CREATE FUNCTION ${name}: the function class '${s.identifier}' is not known${known.length === 0 ? '' : ` (known: ${known.join(', ')})`}. ` +
+            `Provide its implementation with TableEnvironment.create({ functionClasses: { '${s.identifier}': { kind: 'scalar', fn, resultType } } }) or tEnv.registerFunctionClass('${s.identifier}', ...).`,
+          pos: s.pos,
+        },
+      ])
+    }
+    const d = functionDefinition(name, impl)
+    if (d.kind === 'scalar') this.catalog.addScalarFunction(d.def)
+    else if (d.kind === 'table') this.catalog.addTableFunction(d.def)
+    else this.catalog.addAggregateFunction(d.def)
+    return OK()
+  }
+
   private nextJobName(): string {
     this.jobs++
     return `${this.options.jobName ?? 'strom-sql'}-${this.jobs}`
@@ -362,7 +415,8 @@ export class TableEnvironment {
         return staticResult([col('view name')], filter(this.catalog.list().filter((o) => o.kind === 'view').map((o) => o.name)))
       case 'FUNCTIONS': {
         const f = this.catalog.functions
-        return staticResult([col('function name')], filter([...f.scalar.keys(), ...f.table.keys(), ...f.aggregate.keys()].sort()))
+        // the names as registered (`count_char`), not the upper-case lookup keys
+        return staticResult([col('function name')], filter([...f.scalar.values(), ...f.table.values(), ...f.aggregate.values()].map((d) => d.name).sort()))
       }
       case 'CATALOGS':
         return staticResult([col('catalog name')], [[DEFAULT_CATALOG]])

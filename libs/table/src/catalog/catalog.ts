@@ -166,6 +166,12 @@ export class Catalog {
     this.aggregateFunctions.set(def.name.toUpperCase(), def)
   }
 
+  /** Whether a function of any kind has this name (case-insensitive). */
+  hasFunction(name: string): boolean {
+    const n = name.toUpperCase()
+    return this.scalarFunctions.has(n) || this.tableFunctions.has(n) || this.aggregateFunctions.has(n)
+  }
+
   /** Removes a function of any kind; returns whether one existed. */
   removeFunction(name: string): boolean {
     const n = name.toUpperCase()

@@ -14,6 +14,20 @@
  * | `sink.rolling-policy.inactivity-interval` | `30 min` | ... or has not been written to for this long ... |
  * | `sink.rolling-policy.check-interval` | `1 min` | ... checked at this interval (ticks of the writer's clock) |
  * | `sink.parallelism` | the job's | the sink's parallelism |
+ * | `partition.default-name` | `__DEFAULT_PARTITION__` | the directory name of a NULL (or empty) partition value |
+ * | `sink.partition-commit.policy.kind` | none | `'success-file'`: a committed partition gets a success file (`'metastore'` and `'custom'` are not supported); none: partitions are not committed |
+ * | `sink.partition-commit.trigger` | `process-time` | `'process-time'` or `'partition-time'`: see below |
+ * | `sink.partition-commit.delay` | `0 s` | how long after its time a partition is committed |
+ * | `sink.partition-commit.watermark-time-zone` | `UTC` | the zone watermarks are read in to compare them with partition times |
+ * | `sink.partition-commit.success-file.name` | `_SUCCESS` | the success file's name |
+ * | `partition.time-extractor.timestamp-pattern` | the first partition value | the partition time from the values, `$key` standing for one (`'$dt $hm:00'`) |
+ * | `partition.time-extractor.timestamp-formatter` | `yyyy-MM-dd HH:mm:ss` | how that text is read (`y M d H m s S` and literals; a date alone is midnight) |
+ * | `partition.time-extractor.kind` | `default` | only `default` |
+ * | `lookup.join.cache.ttl` | `60 min` | lookup joins: how long the table read into memory is used before it is read again |
+ *
+ * Paths are local: `/dir`, `file:///dir` or `file:/dir`; Flink's legacy keys (`connector.type`,
+ * `connector.path`, `format.type`) are translated when the table is created (see
+ * `translateLegacyOptions`).
  *
  * **Reading** is a bounded scan: each file is a split (the runtime's `FileLineSource`: readers
  * ask for the next file when they finish one, and a checkpoint holds each file's byte offset);
@@ -37,8 +51,26 @@
  * only inserts for `csv` and `json` (the planner reports a query that updates into such a table),
  * all kinds for `debezium-json`. Only the physical columns are written.
  *
- * Not supported (yet): partitioned tables, continuous monitoring of a directory
- * (`source.monitor-interval`), bulk formats.
+ * **Partitioned tables** (`PARTITIONED BY (k1, k2)`, physical columns): a row is written under
+ * `path/k1=v1/k2=v2/`, the values as `CAST(v AS STRING)` (NULL and empty text as
+ * `partition.default-name`) with Flink's path escaping (`:` is `%3A`, so `hm=08:00` is the
+ * directory `hm=08%3A00`), and the files hold the other columns only. Reading walks the
+ * `k=v` directories under `path` (listed when the job starts) and fills the partition columns in
+ * from them, read as their types. Each subtask keeps one `FileSink` writer per partition it writes;
+ * files are committed exactly once with checkpoints as above. With a commit policy, partitions are
+ * committed too (see {@link PartitionedFileSink}): `partition-time` commits a partition once the
+ * watermark (the least over the sink's subtasks) is past the partition time plus the delay, and
+ * `process-time` once the writer's clock is past the time the partition got its open part file
+ * plus the delay; at the end of the input every partition is committed. At each checkpoint a
+ * writer closes the open part file of every partition due by its own watermark or clock, so the
+ * partition's files are committed with that checkpoint and before its success file is written.
+ *
+ * **Lookups** (`JOIN t FOR SYSTEM_TIME AS OF o.proctime`) read the whole table into memory,
+ * indexed by the lookup key, and read it again once `lookup.join.cache.ttl` has passed (see
+ * {@link FileSystemLookupSource}).
+ *
+ * Not supported (yet): continuous monitoring of a directory (`source.monitor-interval`), bulk
+ * formats, compaction, the `metastore` and custom commit policies.
  *
  * @packageDocumentation
  */
@@ -69,9 +101,21 @@ import {
 import { ChangelogModes, ROW_KIND_SHORT, isInsertOnly, type ChangelogMode, type Row } from '../data/row.js'
 import { FormatError, formatOptionPrefix, type FormatRegistry, type RowCollector, type RowDecoder, type RowEncoder, type RowFormatFactory } from '../formats/format.js'
 import { builtinFormats } from '../formats/index.js'
-import { formatType, type DataType } from '../types/data-type.js'
+import { DataTypes, formatType, type DataType } from '../types/data-type.js'
+import { FileSystemLookupSource } from './filesystem-lookup.js'
+import { PartitionedFileSink, type PartitionCommitOptions, type PartitionedWriteSpec } from './filesystem-partitioned-sink.js'
+import {
+  DEFAULT_PARTITION_NAME,
+  DEFAULT_TIMESTAMP_FORMATTER,
+  listPartitionFiles,
+  partitionValueParser,
+  PartitionRowLayout,
+  PartitionTimeExtractor,
+  zoneOffset,
+  type PartitionFile,
+} from './filesystem-partitions.js'
 import { OptionReader, validateOptions } from './options.js'
-import type { ConnectorColumn, ConnectorContext, OptionProblem, ScanTableSource, TableConnectorFactory, TableSink } from './table-connector.js'
+import type { ConnectorColumn, ConnectorContext, LookupTableSource, OptionProblem, ScanTableSource, TableConnectorFactory, TableSink } from './table-connector.js'
 
 const IDENTIFIER = 'filesystem'
 
@@ -83,7 +127,20 @@ const FILESYSTEM_OPTIONS = [
   'sink.rolling-policy.inactivity-interval',
   'sink.rolling-policy.check-interval',
   'sink.parallelism',
+  'partition.default-name',
+  'sink.partition-commit.trigger',
+  'sink.partition-commit.delay',
+  'sink.partition-commit.watermark-time-zone',
+  'sink.partition-commit.policy.kind',
+  'sink.partition-commit.success-file.name',
+  'partition.time-extractor.kind',
+  'partition.time-extractor.timestamp-pattern',
+  'partition.time-extractor.timestamp-formatter',
+  'lookup.join.cache.ttl',
 ] as const
+
+/** The options that only mean something for a partitioned table. */
+const PARTITION_OPTIONS: readonly string[] = FILESYSTEM_OPTIONS.filter((o) => o.startsWith('sink.partition-commit.') || o.startsWith('partition.'))
 
 const MB = 1024 * 1024
 const MINUTE = 60_000
@@ -167,6 +224,8 @@ interface ReadPlan {
   readonly metadataKeys: readonly string[]
   readonly physicalCount: number
   readonly malformed: Counter
+  /** For a partitioned table: how partition values go into rows, and each file's values. */
+  readonly partitions?: { readonly layout: PartitionRowLayout; readonly valuesOf: ReadonlyMap<string, readonly unknown[]> }
 }
 
 const snippet = (text: string): string => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}...` : text)
@@ -174,6 +233,7 @@ const snippet = (text: string): string => JSON.stringify(text.length > 200 ? `${
 /** Puts the metadata values of a file into the rows decoded from it, and passes them on. */
 class SplitRows implements RowCollector {
   private readonly values: unknown[]
+  private readonly partitionValues: readonly unknown[] | undefined
 
   constructor(
     private readonly out: SourceOutput<Row>,
@@ -182,6 +242,7 @@ class SplitRows implements RowCollector {
   ) {
     const keys = plan.metadataKeys
     this.values = []
+    this.partitionValues = plan.partitions === undefined ? undefined : (plan.partitions.valuesOf.get(path) ?? [])
     if (keys.length === 0) return
     let stat: { size: number; mtimeMs: number } | undefined
     const statOnce = (): { size: number; mtimeMs: number } => {
@@ -212,6 +273,8 @@ class SplitRows implements RowCollector {
   }
 
   collect(row: Row): void {
+    const pv = this.partitionValues
+    if (pv !== undefined) this.plan.partitions!.layout.fill(row.fields, pv)
     const values = this.values
     if (values.length > 0) {
       const fields = row.fields
@@ -384,10 +447,10 @@ class DecodingFileSource implements Source<Row, TableFileSplit, FileSplit[]> {
   private readonly lines: FileLineSource
 
   constructor(
-    path: string,
+    paths: readonly string[],
     private readonly plan: ReadPlan,
   ) {
-    this.lines = FileLineSource.forPaths(path)
+    this.lines = FileLineSource.forPaths(...paths)
   }
 
   createEnumerator(context: SplitEnumeratorContext<TableFileSplit>): SplitEnumerator<TableFileSplit, FileSplit[]> {
@@ -427,12 +490,26 @@ export class FileSystemTableSource implements ScanTableSource {
     readonly path: string,
     /** The format's changelog mode. */
     readonly changelogMode: ChangelogMode,
-    private readonly plan: Omit<ReadPlan, 'malformed'>,
+    private readonly plan: Omit<ReadPlan, 'malformed' | 'partitions'>,
+    /** The partition keys (empty: not partitioned). */
+    readonly partitionKeys: readonly string[] = [],
+    private readonly physicalNames: readonly string[] = [],
+    private readonly partitionParsers: readonly ((text: string) => unknown)[] = [],
   ) {}
 
-  /** A new runtime source over the files. */
+  /**
+   * A new runtime source over the files. The files of a partitioned table are listed now (the
+   * `k=v` directories under the path).
+   */
   createSource(): Source<Row, TableFileSplit, FileSplit[]> {
-    return new DecodingFileSource(this.path, { ...this.plan, malformed: this.malformedRecords })
+    const keys = this.partitionKeys
+    if (keys.length === 0) return new DecodingFileSource([this.path], { ...this.plan, malformed: this.malformedRecords })
+    const files = listPartitionFiles(this.plan.tableName, this.path, keys)
+    const valuesOf = new Map<string, readonly unknown[]>()
+    for (const f of files) valuesOf.set(f.path, parsePartitionValues(this.plan.tableName, keys, this.partitionParsers, f))
+    const partitions = { layout: new PartitionRowLayout(this.physicalNames, keys), valuesOf }
+    // no partition yet: the (empty of files) base directory, so a missing one is still reported
+    return new DecodingFileSource(files.length === 0 ? [this.path] : files.map((f) => f.path), { ...this.plan, malformed: this.malformedRecords, partitions })
   }
 }
 
@@ -477,6 +554,8 @@ export class FileSystemTableSink implements TableSink {
     private readonly makeEncoder: () => RowLineEncoder,
     /** The sink's parallelism (`sink.parallelism`), if set. */
     readonly parallelism?: number,
+    /** For a partitioned table: the layout of its partitions and when they are committed. */
+    readonly partitioned?: PartitionedWriteSpec,
   ) {}
 
   /** Inserts only for `csv` and `json`; whatever is requested for a changelog format (`debezium-json`). */
@@ -484,25 +563,71 @@ export class FileSystemTableSink implements TableSink {
     return isInsertOnly(this.formatMode) ? ChangelogModes.INSERT_ONLY : requested
   }
 
-  /** A two-phase-commit `FileSink` writing part files into the directory. */
+  /**
+   * A two-phase-commit `FileSink` writing part files into the directory, or for a partitioned
+   * table a {@link PartitionedFileSink} writing into the partitions' directories.
+   */
   createSink(): Sink<Row> {
+    if (this.partitioned !== undefined) return new PartitionedFileSink(this.partitioned, this.makeEncoder)
     return FileSink.forRowFormat(this.path, this.makeEncoder(), { rollingPolicy: this.rollingPolicy })
   }
 }
 
 // --- the factory ----------------------------------------------------------------------------
 
+/** How a filesystem table is partitioned, checked. */
+interface PartitionPlan {
+  readonly keys: readonly string[]
+  readonly indices: readonly number[]
+  readonly types: readonly DataType[]
+  /** The physical columns written into (and read from) the files. */
+  readonly dataIndices: readonly number[]
+  readonly defaultName: string
+}
+
 interface CommonPlan {
   readonly path: string
   readonly format: RowFormatFactory
   readonly policy: TableRollingPolicy
   readonly sinkParallelism: number | undefined
+  readonly partitions: PartitionPlan | undefined
+}
+
+/**
+ * The local path of a `path` option: `file:///tmp/t` and `file:/tmp/t` are `/tmp/t` (Flink's
+ * paths are URIs); another scheme is a problem.
+ */
+const localPath = (r: OptionReader, path: string): string | undefined => {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):(.*)$/.exec(path)
+  if (m === null || /^[a-zA-Z]$/.test(m[1]!)) return path // no scheme (or a Windows drive letter)
+  if (m[1]!.toLowerCase() !== 'file') {
+    r.problem('path', `The path '${path}' uses the scheme '${m[1]}:'; the filesystem connector reads and writes local files only (a plain path or 'file://').`)
+    return undefined
+  }
+  let rest = m[2]!
+  if (rest.startsWith('//')) {
+    rest = rest.slice(2)
+    // file://host/path: only the local host
+    const slash = rest.indexOf('/')
+    const host = slash < 0 ? rest : rest.slice(0, slash)
+    if (host !== '' && host !== 'localhost') {
+      r.problem('path', `The path '${path}' names the host '${host}'; the filesystem connector reads and writes local files only (write 'file:///path').`)
+      return undefined
+    }
+    rest = slash < 0 ? '/' : rest.slice(slash)
+  }
+  try {
+    return decodeURIComponent(rest)
+  } catch {
+    return rest
+  }
 }
 
 /** Reads and checks the options both sides share; problems go to `r`. */
 const readCommon = (r: OptionReader, ctx: ConnectorContext, formats: FormatRegistry): CommonPlan | undefined => {
-  const path = r.required('path')
-  if (path !== undefined && path.trim() === '') r.problem('path', "Option 'path' of connector 'filesystem' must not be empty.")
+  const rawPath = r.required('path')
+  if (rawPath !== undefined && rawPath.trim() === '') r.problem('path', "Option 'path' of connector 'filesystem' must not be empty.")
+  const path = rawPath === undefined || rawPath.trim() === '' ? undefined : localPath(r, rawPath)
   const formatId = r.required('format')
   const format = formatId === undefined ? undefined : formats.find(formatId)
   if (formatId !== undefined && format === undefined)
@@ -524,9 +649,85 @@ const readCommon = (r: OptionReader, ctx: ConnectorContext, formats: FormatRegis
     if (r.has(key) && !(v > 0)) r.problem(key, `The value '${r.string(key)}' of option '${key}' must be positive.`)
   }
   const sinkParallelism = r.int('sink.parallelism', undefined, 1)
+  const partitions = readPartitions(r, ctx)
   if (path === undefined || format === undefined) return undefined
-  return { path: resolve(path), format, policy: new TableRollingPolicy(fileSize, rollover, inactivity, check), sinkParallelism }
+  return { path: resolve(path), format, policy: new TableRollingPolicy(fileSize, rollover, inactivity, check), sinkParallelism, partitions }
 }
+
+/** The partition columns (`PARTITIONED BY`): physical columns, not all of them; partition options need them. */
+const readPartitions = (r: OptionReader, ctx: ConnectorContext): PartitionPlan | undefined => {
+  const keys = ctx.partitionKeys ?? []
+  if (keys.length === 0) {
+    for (const key of PARTITION_OPTIONS)
+      if (r.has(key)) r.problem(key, `Option '${key}' is for partitioned tables, but table '${ctx.tableName}' has no PARTITIONED BY clause.`)
+    return undefined
+  }
+  const names = ctx.columns.map((c) => c.name)
+  const seen = new Set<string>()
+  for (const k of keys) {
+    if (!names.includes(k)) r.problem(undefined, `The partition column '${k}' of table '${ctx.tableName}' is not a physical column (the physical columns are ${names.join(', ')}).`)
+    if (seen.has(k)) r.problem(undefined, `The partition column '${k}' of table '${ctx.tableName}' is listed twice in PARTITIONED BY.`)
+    seen.add(k)
+  }
+  if (keys.length >= names.length) r.problem(undefined, `Table '${ctx.tableName}' is partitioned by all its columns; the files need at least one column that is not a partition column.`)
+  const defaultName = r.string('partition.default-name', DEFAULT_PARTITION_NAME)
+  if (defaultName === '') r.problem('partition.default-name', "Option 'partition.default-name' must not be empty.")
+  const indices = keys.map((k) => names.indexOf(k))
+  return {
+    keys,
+    indices,
+    types: indices.map((i) => ctx.columns[i]?.type ?? DataTypes.STRING()),
+    dataIndices: names.map((_, i) => i).filter((i) => !indices.includes(i)),
+    defaultName,
+  }
+}
+
+/** The partition commit options of a sink (none without `sink.partition-commit.policy.kind`). */
+const readCommit = (r: OptionReader, partitions: PartitionPlan | undefined): PartitionCommitOptions | undefined => {
+  const trigger = r.oneOf('sink.partition-commit.trigger', ['process-time', 'partition-time'] as const, 'process-time') ?? 'process-time'
+  const delayMs = r.duration('sink.partition-commit.delay', 0) ?? 0
+  const zoneText = r.string('sink.partition-commit.watermark-time-zone', 'UTC')
+  const watermarkOffset = zoneOffset(zoneText)
+  if (watermarkOffset === undefined) r.problem('sink.partition-commit.watermark-time-zone', `The time zone '${zoneText}' of option 'sink.partition-commit.watermark-time-zone' is not known (use 'UTC', an IANA zone such as 'Asia/Shanghai', or an offset such as '+08:00').`)
+  const successFileName = r.string('sink.partition-commit.success-file.name', '_SUCCESS')
+  if (successFileName === '' || /[/\\]/.test(successFileName)) r.problem('sink.partition-commit.success-file.name', `The success file name '${successFileName}' must be a file name (not empty, no path separator).`)
+  const extractorKind = r.oneOf('partition.time-extractor.kind', ['default', 'custom'] as const, 'default')
+  if (extractorKind === 'custom') r.problem('partition.time-extractor.kind', "A 'custom' partition time extractor (a Java class) is not supported: use the 'default' extractor with 'partition.time-extractor.timestamp-pattern'.")
+  const pattern = r.string('partition.time-extractor.timestamp-pattern')
+  const formatter = r.string('partition.time-extractor.timestamp-formatter', DEFAULT_TIMESTAMP_FORMATTER)
+  let timeExtractor: PartitionTimeExtractor | undefined
+  try {
+    timeExtractor = new PartitionTimeExtractor(partitions?.keys ?? [], pattern, formatter)
+  } catch (e) {
+    r.problem('partition.time-extractor.timestamp-formatter', `The timestamp formatter '${formatter}' cannot be used: ${(e as Error).message}.`)
+  }
+  if (pattern !== undefined && partitions !== undefined && !partitions.keys.some((k) => pattern.includes(`$${k}`)))
+    r.problem('partition.time-extractor.timestamp-pattern', `The timestamp pattern '${pattern}' names no partition column ($${partitions.keys.join(', $')}).`)
+  const kinds = r.string('sink.partition-commit.policy.kind')
+  if (kinds === undefined) {
+    for (const key of ['sink.partition-commit.trigger', 'sink.partition-commit.delay'])
+      if (r.has(key)) r.problem(key, `Option '${key}' needs 'sink.partition-commit.policy.kind' (e.g. 'success-file'): without a commit policy, partitions are never committed.`)
+    return undefined
+  }
+  for (const kind of kinds.split(',').map((k) => k.trim().toLowerCase())) {
+    if (kind === 'success-file') continue
+    if (kind === 'metastore') r.problem('sink.partition-commit.policy.kind', "The partition commit policy 'metastore' adds partitions to a Hive metastore, which Strom does not have: use 'success-file'.")
+    else if (kind === 'custom') r.problem('sink.partition-commit.policy.kind', "A 'custom' partition commit policy (a Java class in 'sink.partition-commit.policy.class') is not supported: use 'success-file'.")
+    else r.problem('sink.partition-commit.policy.kind', `Unknown partition commit policy '${kind}' in option 'sink.partition-commit.policy.kind': the supported one is 'success-file'.`)
+  }
+  if (timeExtractor === undefined || watermarkOffset === undefined) return undefined
+  return { trigger, delayMs, successFileName, timeExtractor, watermarkOffset }
+}
+
+/** The partition values of a file, read as the columns' types. */
+const parsePartitionValues = (tableName: string, keys: readonly string[], parsers: readonly ((text: string) => unknown)[], f: PartitionFile): unknown[] =>
+  f.values.map((text, i) => {
+    try {
+      return parsers[i]!(text)
+    } catch (e) {
+      throw new ConnectorError(`Table '${tableName}' cannot read the value of partition column '${keys[i]}' in '${f.path}': ${(e as Error).message}.`, { cause: e })
+    }
+  })
 
 const collectProblems = <T>(r: OptionReader, e: E.Either<readonly OptionProblem[], T>): T | undefined => {
   if (E.isRight(e)) return e.right
@@ -549,6 +750,17 @@ const checkMetadata = (r: OptionReader, ctx: ConnectorContext): void => {
   }
 }
 
+/** What the files hold: the physical columns but the partition columns. */
+const dataColumns = (ctx: ConnectorContext, partitions: PartitionPlan | undefined): readonly ConnectorColumn[] =>
+  partitions === undefined ? ctx.columns : partitions.dataIndices.map((i) => ctx.columns[i]!)
+
+/** A decoder factory, checked once already. */
+const decoderMaker = (format: RowFormatFactory, formatCtx: Parameters<RowFormatFactory['createDecoder']>[0], tableName: string) => (): RowDecoder => {
+  const d = format.createDecoder(formatCtx)
+  if (E.isLeft(d)) throw new InternalError(`The '${format.identifier}' decoder of table '${tableName}' failed after it was checked.`)
+  return d.right
+}
+
 /**
  * A `filesystem` connector factory reading formats from `formats` (default: the built-in `csv`,
  * `json`, `debezium-json`); see the module documentation for its options.
@@ -565,20 +777,47 @@ export const createFileSystemConnector = (formats: FormatRegistry = builtinForma
     const r = new OptionReader(IDENTIFIER, ctx.options)
     const common = readCommon(r, ctx, formats)
     checkMetadata(r, ctx)
-    const formatCtx = { columns: ctx.columns, options: ctx.options, extraFields: ctx.metadataColumns.length }
+    const partitions = common?.partitions
+    const formatCtx = { columns: dataColumns(ctx, partitions), options: ctx.options, extraFields: ctx.metadataColumns.length + (partitions?.keys.length ?? 0) }
     if (common !== undefined) collectProblems(r, common.format.createDecoder(formatCtx))
     return r.result(() => {
       const { path, format } = common!
-      return new FileSystemTableSource(path, format.decodedMode, {
+      return new FileSystemTableSource(
+        path,
+        format.decodedMode,
+        {
+          tableName: ctx.tableName,
+          formatId: format.identifier,
+          makeDecoder: decoderMaker(format, formatCtx, ctx.tableName),
+          metadataKeys: ctx.metadataColumns.map((c) => c.metadataKey ?? c.name),
+          physicalCount: ctx.columns.length,
+        },
+        partitions?.keys ?? [],
+        ctx.columns.map((c) => c.name),
+        partitions?.types.map((t) => partitionValueParser(t, partitions.defaultName)) ?? [],
+      )
+    })
+  },
+
+  createLookupSource(ctx: ConnectorContext): E.Either<readonly OptionProblem[], LookupTableSource> {
+    const r = new OptionReader(IDENTIFIER, ctx.options)
+    const common = readCommon(r, ctx, formats)
+    const ttl = r.duration('lookup.join.cache.ttl', 60 * MINUTE) ?? 60 * MINUTE
+    if (r.has('lookup.join.cache.ttl') && !(ttl > 0)) r.problem('lookup.join.cache.ttl', `The value '${r.string('lookup.join.cache.ttl')}' of option 'lookup.join.cache.ttl' must be positive.`)
+    const partitions = common?.partitions
+    const formatCtx = { columns: dataColumns(ctx, partitions), options: ctx.options, extraFields: partitions?.keys.length ?? 0 }
+    if (common !== undefined) collectProblems(r, common.format.createDecoder(formatCtx))
+    if (common !== undefined && !isInsertOnly(common.format.decodedMode))
+      r.problem('format', `A lookup join reads table '${ctx.tableName}' as a plain table, so its format must be insert-only; '${common.format.identifier}' is a changelog format.`)
+    return r.result(() => {
+      const { path, format } = common!
+      return new FileSystemLookupSource(path, ttl, {
         tableName: ctx.tableName,
         formatId: format.identifier,
-        makeDecoder: () => {
-          const d = format.createDecoder(formatCtx)
-          if (E.isLeft(d)) throw new InternalError(`The '${format.identifier}' decoder of table '${ctx.tableName}' failed after it was checked.`)
-          return d.right
-        },
-        metadataKeys: ctx.metadataColumns.map((c) => c.metadataKey ?? c.name),
-        physicalCount: ctx.columns.length,
+        makeDecoder: decoderMaker(format, formatCtx, ctx.tableName),
+        physicalNames: ctx.columns.map((c) => c.name),
+        partitionKeys: partitions?.keys ?? [],
+        partitionParsers: partitions?.types.map((t) => partitionValueParser(t, partitions.defaultName)) ?? [],
       })
     })
   },
@@ -586,7 +825,9 @@ export const createFileSystemConnector = (formats: FormatRegistry = builtinForma
   createSink(ctx: ConnectorContext): E.Either<readonly OptionProblem[], TableSink> {
     const r = new OptionReader(IDENTIFIER, ctx.options)
     const common = readCommon(r, ctx, formats)
-    const columns: readonly ConnectorColumn[] = ctx.columns
+    const partitions = common?.partitions
+    const commit = ctx.partitionKeys !== undefined && ctx.partitionKeys.length > 0 ? readCommit(r, partitions) : undefined
+    const columns = dataColumns(ctx, partitions)
     const encoder = common === undefined ? undefined : collectProblems(r, common.format.createEncoder({ columns, options: ctx.options }))
     if (common !== undefined) {
       try {
@@ -597,10 +838,25 @@ export const createFileSystemConnector = (formats: FormatRegistry = builtinForma
         // unreadable: the sink reports it when it writes
       }
     }
+    if (partitions !== undefined && common !== undefined && !isInsertOnly(common.format.encodedMode))
+      r.problem('format', `A partitioned filesystem table is written insert-only; the format '${common.format.identifier}' writes changelogs.`)
     return r.result(() => {
       const { path, format, policy, sinkParallelism } = common!
       const enc = encoder!
-      return new FileSystemTableSink(path, format.encodedMode, policy, () => new RowLineEncoder(enc, format.encodedMode, ctx.tableName, format.identifier), sinkParallelism)
+      const makeEncoder = (): RowLineEncoder => new RowLineEncoder(enc, format.encodedMode, ctx.tableName, format.identifier)
+      if (partitions === undefined) return new FileSystemTableSink(path, format.encodedMode, policy, makeEncoder, sinkParallelism)
+      const spec: PartitionedWriteSpec = {
+        tableName: ctx.tableName,
+        path,
+        partitionKeys: partitions.keys,
+        partitionIndices: partitions.indices,
+        partitionTypes: partitions.types,
+        dataIndices: partitions.dataIndices,
+        defaultPartitionName: partitions.defaultName,
+        rollingPolicy: policy,
+        ...(commit === undefined ? {} : { commit }),
+      }
+      return new FileSystemTableSink(path, format.encodedMode, policy, makeEncoder, sinkParallelism, spec)
     })
   },
 })

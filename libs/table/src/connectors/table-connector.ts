@@ -35,6 +35,13 @@ export interface ConnectorContext {
   readonly metadataColumns: readonly ConnectorColumn[]
   /** The primary key's columns, if the table declares one. */
   readonly primaryKey?: readonly string[]
+  /**
+   * The partition columns (`PARTITIONED BY (...)`), if the table declares them: physical column
+   * names, in order. A connector that cannot partition may ignore them.
+   *
+   * @since 0.2.0
+   */
+  readonly partitionKeys?: readonly string[]
   /** The `WITH` options (keys as written), including `connector`. */
   readonly options: ReadonlyMap<string, string>
   /** Whether the job runs in `BATCH` or `STREAMING` mode. */

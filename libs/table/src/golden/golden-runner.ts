@@ -3,10 +3,27 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as E from 'fp-ts/lib/Either.js'
+import type { FunctionClass } from '../api/function-classes.js'
 import { TableEnvironment } from '../api/table-environment.js'
+import { DataTypes } from '../types/data-type.js'
 import { formatResultRow } from '../api/table-result.js'
 import { parseStatements } from '../sql/parse.js'
 import { formatStatement } from '../sql/format-sql.js'
+
+/** What `CREATE FUNCTION ... AS '<identifier>'` can name in the golden scripts. */
+const GOLDEN_FUNCTION_CLASSES: Readonly<Record<string, FunctionClass>> = {
+  // Nexmark's q14 UDF: how often a character occurs in a string
+  'com.github.nexmark.flink.udf.CountChar': {
+    kind: 'scalar',
+    fn: (s: string | null, c: string | null): number | null => {
+      if (s === null || c === null) return null
+      let n = 0
+      for (const ch of s) if (ch === c) n++
+      return n
+    },
+    resultType: DataTypes.BIGINT(),
+  },
+}
 
 /** The changelog lines of one query of a script. */
 export interface QueryOutput {
@@ -18,7 +35,7 @@ export interface QueryOutput {
 export const runScript = async (script: string, mode: 'streaming' | 'batch'): Promise<QueryOutput[]> => {
   // \${TMP}: a fresh directory for each run (tables the script writes)
   if (script.includes('${TMP}')) script = script.replaceAll('${TMP}', mkdtempSync(join(tmpdir(), 'strom-golden-')))
-  const env = TableEnvironment.create({ mode, parallelism: 1, config: { 'pipeline.auto-watermark-interval': '0' } })
+  const env = TableEnvironment.create({ mode, parallelism: 1, config: { 'pipeline.auto-watermark-interval': '0' }, functionClasses: GOLDEN_FUNCTION_CLASSES })
   const out: QueryOutput[] = []
   const parsed = parseStatements(script)
   if (E.isLeft(parsed)) throw parsed.left

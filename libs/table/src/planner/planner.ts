@@ -23,6 +23,7 @@ import type { Field, Rel } from './rel.js'
 import { optimize } from './rules.js'
 import { castIfNeeded, connectorContext, connectorOf, convertQueryIn, type PlannerEnv } from './sql-to-rel.js'
 import { AGGREGATE_NAMES } from '../aggregate/builtin-aggregates.js'
+import { translateLegacyOptions } from '../connectors/legacy-options.js'
 
 /** A plan ready to translate: its root and every node's changelog traits. */
 export interface Plan {
@@ -151,11 +152,15 @@ export const tableFromDdl = (env: PlannerEnv, s: CreateTableStatement): E.Either
         if (col!.type.kind !== 'TIMESTAMP' && col!.type.kind !== 'TIMESTAMP_LTZ')
           fail(`The watermark column '${col!.name}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), not ${formatType(col!.type)}.`, s.watermark.pos)
       }
-      const options = new Map<string, string>()
+      const written = new Map<string, string>()
       for (const o of s.options) {
-        if (options.has(o.key)) fail(`Option '${o.key}' is set twice.`, o.pos)
-        options.set(o.key, o.value)
+        if (written.has(o.key)) fail(`Option '${o.key}' is set twice.`, o.pos)
+        written.set(o.key, o.value)
       }
+      // Flink's legacy keys ('connector.type' = 'filesystem', 'connector.path', 'format.type')
+      const translated = translateLegacyOptions(written)
+      if (E.isLeft(translated)) fail(`Table '${name}': ${translated.left.map((p) => (p.option === undefined ? p.message : `option '${p.option}': ${p.message}`)).join(' ')}`, s.pos)
+      const options = (translated as E.Right<ReadonlyMap<string, string>>).right
       const table: CatalogTable = {
         kind: 'table',
         name,

@@ -170,7 +170,9 @@ const bypassRefCalc = (agg: AggregateRel | WindowAggregateRel): Rel | undefined 
   const map = (i: number): number => (c.projects[i] as Extract<Rex, { kind: 'input' }>).index
   const aggs = agg.aggs.map((a) => ({ ...a, args: a.args.map(map), ...(a.filterArg === undefined ? {} : { filterArg: map(a.filterArg) }) }))
   const base = { ...agg, input: c.input, groupIndices: agg.groupIndices.map(map), aggs }
-  return agg.kind === 'windowAggregate' ? { ...base, kind: 'windowAggregate', timeIndex: map(agg.timeIndex) } as WindowAggregateRel : (base as AggregateRel)
+  if (agg.kind === 'aggregate') return base as AggregateRel
+  const window = agg.window.kind === 'SESSION' ? { ...agg.window, partitionKeys: agg.window.partitionKeys.map(map) } : agg.window
+  return { ...base, kind: 'windowAggregate', timeIndex: map(agg.timeIndex), window } as WindowAggregateRel
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,6 +213,22 @@ const windowAggregateRule = (agg: AggregateRel): Rel | undefined => {
     timeIndex = projects.length - 1
   }
   const newIndex = (j: number): number => kept.indexOf(j)
+  const plainGroups = agg.groupIndices.filter((_, k) => groupProps[k]! < 0)
+  const groupIndices = plainGroups.map(newIndex)
+  // a session's partition keys are indices of the TVF's input: renumber them into the new input
+  let window = tvf.window
+  if (window.kind === 'SESSION') {
+    const partitionKeys = window.partitionKeys.map((p) => {
+      const g = groupIndices.find((gi) => isRef(projects[gi], p))
+      if (g !== undefined) return g
+      const j = projects.findIndex((x) => isRef(x, p))
+      if (j >= 0) return j
+      projects.push(inputRef(p, tvf.input.fields[p]!.type))
+      names.push(tvf.input.fields[p]!.name)
+      return projects.length - 1
+    })
+    window = { ...window, partitionKeys }
+  }
   const pre: CalcRel = {
     kind: 'calc',
     input: tvf.input,
@@ -218,15 +236,13 @@ const windowAggregateRule = (agg: AggregateRel): Rel | undefined => {
     fields: projects.map((p, i) => ({ name: names[i]!, type: p.type })),
     ...(calc.condition === undefined ? {} : { condition: calc.condition }),
   }
-  const plainGroups = agg.groupIndices.filter((_, k) => groupProps[k]! < 0)
-  const groupIndices = plainGroups.map(newIndex)
   const aggs = agg.aggs.map((a) => ({ ...a, args: a.args.map(newIndex), ...(a.filterArg === undefined ? {} : { filterArg: newIndex(a.filterArg) }) }))
   const windowFields = tvf.fields.slice(n)
   const fields: Field[] = [...groupIndices.map((g) => pre.fields[g]!), ...agg.fields.slice(agg.groupIndices.length), ...windowFields]
   const wagg: Rel = {
     kind: 'windowAggregate',
     input: pre,
-    window: tvf.window,
+    window,
     timeIndex,
     isEventTime: isRowtime(tvf.input.fields[tvf.timeIndex]!.type),
     groupIndices,

@@ -29,10 +29,11 @@ import type {
   TableRef,
   WindowSpec as WindowSpecSyntax,
 } from '../sql/ast.js'
+import { formatExpr } from '../sql/format-sql.js'
 import { commonType } from '../types/coercion.js'
 import { DataTypes, isRowtime, isTimeAttribute, formatType, withNullability, type DataType } from '../types/data-type.js'
 import { exprKey, fail, stage, unwrap } from './problems.js'
-import type { CalcRel, Field, OverFrame, Rel, SortKey, WindowSpec } from './rel.js'
+import type { CalcRel, Field, OverFrame, Rel, SortKey, WindowSpec, WindowTvfRel } from './rel.js'
 import { systemRuntime } from '../expr/runtime.js'
 
 /** What the planner reads: the catalog, the connectors, the mode. */
@@ -304,6 +305,7 @@ export const connectorContext = (t: CatalogTable, env: PlannerEnv): ConnectorCon
     columns: t.columns.filter((c) => c.kind === 'physical').map((c) => ({ name: c.name, type: c.type })),
     metadataColumns: t.columns.flatMap((c) => (c.kind === 'metadata' ? [{ name: c.name, type: c.type, metadataKey: c.key }] : [])),
     ...(pk === undefined ? {} : { primaryKey: pk }),
+    ...(t.partitionedBy === undefined || t.partitionedBy.length === 0 ? {} : { partitionKeys: t.partitionedBy }),
     options: t.options,
     runtimeMode: env.runtimeMode,
   }
@@ -522,23 +524,43 @@ const convertTemporalJoin = (left: Relation, ref: JoinTableRef, right: NamedTabl
     const rightScope = requalify(scopeOf(physical), qualifier, right.columnAliases, right.pos)
     const combined = [...left.scope, ...rightScope.map((f) => ({ ...f, index: f.index + lw }))]
     const cond = ref.on === undefined ? fail('A lookup join needs an ON condition with equalities on the lookup keys.', ref.pos) : resolve(ref.on, combined, plainCtx(ctx.env, 'ON'))
-    const { leftKeys, rightKeys, rest } = analyzeJoinCondition(cond, lw)
-    if (leftKeys.length === 0) fail(`A lookup join needs at least one equality between a left column and a column of '${obj.name}' in its ON condition.`, ref.on?.pos ?? ref.pos)
+    const { leftKeys, rightKeys, rest: others } = analyzeJoinCondition(cond, lw)
+    // `expr = d.k` where expr reads the left side only (`mod(o.id, 10) = d.k`, `'web' = d.kind`):
+    // the left side computes expr into an extra field, which is the lookup key (as Flink's planner)
+    const extra: Rex[] = []
+    const rest: Rex[] = []
+    for (const c of others) {
+      const key = c.kind === 'call' && c.op === '=' ? lookupKeyEquality(c.args[0]!, c.args[1]!, lw) ?? lookupKeyEquality(c.args[1]!, c.args[0]!, lw) : undefined
+      if (key === undefined || rightKeys.includes(key.column)) {
+        rest.push(c)
+        continue
+      }
+      leftKeys.push(lw + extra.length)
+      rightKeys.push(key.column)
+      extra.push(key.expr)
+    }
+    if (leftKeys.length === 0) fail(`A lookup join needs at least one equality between the left side and a column of '${obj.name}' in its ON condition.`, ref.on?.pos ?? ref.pos)
     const restCond = andAll(rest)
     const scope = combined.map((f, i) => (i >= lw && joinType === 'LEFT' ? { ...f, type: withNullability(f.type, true) } : f))
+    const probe: Rel = extra.length === 0 ? left.rel : calc(left.rel, [...identity(left.rel), ...extra], uniqueNames([...left.rel.fields.map((f) => f.name), ...extra.map((_, i) => `$f${lw + i}`)]))
+    const joinFields = [...probe.fields, ...fieldsOf(scope).slice(lw)]
     const rel: Rel = {
       kind: 'lookupJoin',
-      left: left.rel,
+      left: probe,
       table: qualifiedName(obj.name),
       lookup: (lookup as E.Right<import('../connectors/table-connector.js').LookupTableSource>).right,
       tableFields: physical,
       joinType,
       leftKeys,
       lookupKeys: rightKeys,
+      // the rest of the condition reads the left fields (below lw) and the table's (side 1): the extra fields do not move them
       ...(restCond === undefined ? {} : { condition: toTwoSided(restCond, lw) }),
-      fields: fieldsOf(scope),
+      fields: joinFields,
     }
-    return { rel, scope }
+    if (extra.length === 0) return { rel, scope }
+    // drop the key fields again
+    const keep = joinFields.map((_, i) => i).filter((i) => i < lw || i >= lw + extra.length)
+    return { rel: calc(rel, keep.map((i) => inputRef(i, joinFields[i]!.type)), keep.map((i) => joinFields[i]!.name)), scope }
   }
   // event time: join the version of the right table valid at the left row's time
   const r = convertNamedTable({ ...right, forSystemTimeAsOf: undefined } as NamedTableRef, ctx)
@@ -567,6 +589,27 @@ const convertTemporalJoin = (left: Relation, ref: JoinTableRef, right: NamedTabl
     fields: fieldsOf(scope),
   }
   return { rel, scope }
+}
+
+/** `left = right` as a lookup key: `left` reads only the probe side (not a plain field: those are keys already), `right` is a column of the table. */
+const lookupKeyEquality = (l: Rex, r: Rex, leftWidth: number): { expr: Rex; column: number } | undefined => {
+  if (!isInputRef(r) || r.index < leftWidth || isInputRef(l) || (sidesOf(l, leftWidth) & 2) !== 0) return undefined
+  if (isNonDeterministicRex(l)) return undefined
+  return { expr: l, column: r.index - leftWidth }
+}
+
+const isNonDeterministicRex = (r: Rex): boolean => {
+  switch (r.kind) {
+    case 'input':
+    case 'literal':
+      return false
+    case 'field':
+      return isNonDeterministicRex(r.expr)
+    case 'udf':
+      return !r.deterministic || r.args.some(isNonDeterministicRex)
+    case 'call':
+      return ['RAND', 'RAND_INTEGER', 'UUID', 'PROCTIME', 'NOW', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'UNIX_TIMESTAMP'].includes(r.op) || r.args.some(isNonDeterministicRex)
+  }
 }
 
 const convertCorrelate = (left: Relation, ref: JoinTableRef, ctx: QueryCtx): Relation => {
@@ -808,6 +851,13 @@ const convertSelect = (q: SelectQuery, ctx: QueryCtx): Relation => {
     const agg = convertAggregation(q, items, from, ctx)
     current = agg.relation
     substitute = agg.substitute
+  } else {
+    for (const it of items)
+      forEachSubExpr(it.expr, (x) => {
+        const aux = auxiliaryOf(x)
+        if (aux !== undefined) fail(`${upperName(x as FunctionCall)} can only be used with a group window: GROUP BY ..., ${aux.kind}(time_attr, ...).`, x.pos)
+        return true
+      })
   }
 
   // OVER windows
@@ -940,18 +990,100 @@ const convertWhere = (where: Expr, from: Relation, ctx: QueryCtx): Relation => {
   return { rel, scope: from.scope }
 }
 
+// ---------------------------------------------------------------------------------------------
+// group windows (Flink's legacy GROUP BY TUMBLE(ts, size) / HOP(ts, slide, size) / SESSION(ts, gap))
+// ---------------------------------------------------------------------------------------------
+
+const GROUP_WINDOWS: Readonly<Record<string, readonly string[]>> = { TUMBLE: ['size'], HOP: ['slide', 'size'], SESSION: ['gap'] }
+/** The window property an auxiliary function (`TUMBLE_START`, `SESSION_END`, `HOP_ROWTIME`, ...) stands for. */
+type AuxiliaryProperty = 'START' | 'END' | 'ROWTIME' | 'PROCTIME'
+const upperName = (c: FunctionCall): string => c.name.parts.join('.').toUpperCase()
+
+/** Whether an expression is a group window call (`TUMBLE(ts, INTERVAL '1' MINUTE)`). */
+const isGroupWindowCall = (e: Expr): e is FunctionCall => e.type === 'call' && e.over === undefined && e.name.parts.length === 1 && upperName(e) in GROUP_WINDOWS
+
+/** The group window kind and property of an auxiliary function call (`SESSION_END(...)`), if it is one. */
+const auxiliaryOf = (e: Expr): { kind: string; property: AuxiliaryProperty } | undefined => {
+  if (e.type !== 'call' || e.over !== undefined || e.name.parts.length !== 1) return undefined
+  const m = /^(TUMBLE|HOP|SESSION)_(START|END|ROWTIME|PROCTIME)$/.exec(upperName(e))
+  return m === null ? undefined : { kind: m[1]!, property: m[2] as AuxiliaryProperty }
+}
+
+/** A group window of a GROUP BY, planned as the window TVF it means. */
+interface GroupWindow {
+  readonly call: FunctionCall
+  readonly kind: string
+  /** The time attribute's index in the input, and the intervals in ms. */
+  readonly timeIndex: number
+  readonly intervals: readonly number[]
+  readonly eventTime: boolean
+  /** The input with `window_start`, `window_end`, `window_time` appended (hidden). */
+  readonly relation: Relation
+}
+
+/** The arguments of a group window or auxiliary call: the time attribute's index and the intervals. */
+const windowArgs = (c: FunctionCall, kind: string, scope: readonly ScopeField[], env: PlannerEnv): { timeIndex: number; type: DataType; intervals: number[] } => {
+  const params = GROUP_WINDOWS[kind]!
+  const written = upperName(c)
+  if (c.distinct || c.filter !== undefined) fail(`${written} takes no DISTINCT or FILTER.`, c.pos)
+  if (c.args.length !== params.length + 1)
+    fail(`${written} takes ${params.length + 1} arguments, (time_attr, ${params.join(', ')}), not ${c.args.length}${kind === 'TUMBLE' && c.args.length === 3 ? ' (an alignment time is not supported)' : ''}.`, c.pos)
+  const time = resolve(c.args[0]!, scope, plainCtx(env, `the time argument of ${written}`))
+  if (!isInputRef(time) || !isTimeAttribute(time.type))
+    fail(`The first argument of ${written} must be a time attribute (a rowtime column with a WATERMARK, or PROCTIME()), not ${formatType(time.type)}.`, c.args[0]!.pos)
+  const intervals = params.map((p, i) => constantMs(c.args[i + 1]!, env, `The ${p} of ${written}`))
+  return { timeIndex: (time as Extract<Rex, { kind: 'input' }>).index, type: time.type, intervals }
+}
+
+/**
+ * The group window of a GROUP BY, if it has one: `GROUP BY k, SESSION(ts, gap)` is planned as
+ * `FROM TABLE(SESSION(TABLE input PARTITION BY k, DESCRIPTOR(ts), gap)) GROUP BY k,
+ * window_start, window_end`, which the window aggregation rule turns into a window aggregate.
+ */
+const groupWindowOf = (q: SelectQuery, from: Relation, ctx: QueryCtx): GroupWindow | undefined => {
+  const calls = (q.groupBy ?? []).flatMap((g) => (g.type === 'expr' && isGroupWindowCall(g.expr) ? [g.expr] : []))
+  if (calls.length === 0) return undefined
+  if (calls.length > 1) fail(`GROUP BY can have one group window, not ${calls.length}.`, calls[1]!.pos)
+  const c = calls[0]!
+  const kind = upperName(c)
+  const { timeIndex, type, intervals } = windowArgs(c, kind, from.scope, ctx.env)
+  let window: WindowSpec
+  if (kind === 'TUMBLE') window = { kind: 'TUMBLE', sizeMs: intervals[0]!, offsetMs: 0 }
+  else if (kind === 'HOP') {
+    const [slideMs, sizeMs] = intervals as [number, number]
+    if (sizeMs % slideMs !== 0) fail(`HOP's size (${sizeMs} ms) must be a multiple of its slide (${slideMs} ms).`, c.pos)
+    window = { kind: 'HOP', sizeMs, slideMs, offsetMs: 0 }
+  } else window = { kind: 'SESSION', gapMs: intervals[0]!, partitionKeys: [] } // the other group keys, set once they are resolved
+  const eventTime = isRowtime(type)
+  const ts = DataTypes.TIMESTAMP(3, false)
+  const windowTime: DataType = eventTime ? ({ ...type, nullable: false } as DataType) : { kind: 'TIMESTAMP_LTZ', precision: 3, nullable: false, timeAttribute: 'PROCTIME' }
+  const n = from.rel.fields.length
+  const added: Field[] = [
+    { name: 'window_start', type: ts },
+    { name: 'window_end', type: ts },
+    { name: 'window_time', type: windowTime },
+  ]
+  const rel: Rel = { kind: 'windowTvf', input: from.rel, window, timeIndex, fields: [...from.rel.fields, ...added] }
+  const scope: ScopeField[] = [...from.scope, ...added.map((f, i) => ({ name: `$${f.name}`, type: f.type, side: 0 as const, index: n + i, hidden: true }))]
+  return { call: c, kind, timeIndex, intervals, eventTime, relation: { rel, scope } }
+}
+
 /** GROUP BY with aggregates: a projection of keys and arguments, the aggregate, and how later clauses see it. */
 const convertAggregation = (
   q: SelectQuery,
   items: readonly { expr: Expr; name: string }[],
-  from: Relation,
+  input: Relation,
   ctx: QueryCtx,
 ): { relation: Relation; substitute: (e: Expr) => Rex | undefined } => {
   const env = ctx.env
   const aggNames = aggregateNames(env)
+  // a group window: the rest of the aggregation reads the window TVF over the input
+  const groupWindow = groupWindowOf(q, input, ctx)
+  let from = groupWindow?.relation ?? input
   const groupExprs: Expr[] = []
   for (const g of q.groupBy ?? []) {
     if (g.type !== 'expr') fail(`${(g as GroupingElement).type === 'groupingSets' ? 'GROUPING SETS' : (g as { type: string }).type.toUpperCase()} is not supported yet.`, g.pos)
+    if (g.type === 'expr' && isGroupWindowCall(g.expr)) continue
     // GROUP BY may name a select alias or a select position, as in Flink
     const e = (g as Extract<GroupingElement, { type: 'expr' }>).expr
     if (e.type === 'literal' && e.kind === 'number' && e.numberKind === 'integer') {
@@ -975,6 +1107,37 @@ const convertAggregation = (
   const groupCtx = plainCtx(env, 'GROUP BY')
   const groupRex = groupExprs.map((e) => resolve(e, from.scope, groupCtx))
   const groupIdx = groupRex.map((r, i) => preIndex(r, isInputRef(r) ? from.rel.fields[r.index]!.name : `$g${i}`))
+  // the group window's window_start, window_end, window_time are group keys after the others
+  const windowGroup = groupRex.length
+  if (groupWindow !== undefined) {
+    const tvf = from.rel as WindowTvfRel
+    if (tvf.window.kind === 'SESSION') {
+      // sessions are per key: the other group keys partition them, and must be columns
+      const partitionKeys = groupRex.map((r, i) =>
+        isInputRef(r) ? r.index : fail('With a SESSION group window, the other GROUP BY keys must be columns (compute expressions in a subquery first).', groupExprs[i]!.pos),
+      )
+      from = { rel: { ...tvf, window: { ...tvf.window, partitionKeys } }, scope: from.scope }
+    }
+    const n = input.rel.fields.length
+    for (let k = 0; k < 3; k++) {
+      const f = from.rel.fields[n + k]!
+      const r = inputRef(n + k, f.type)
+      groupRex.push(r)
+      groupIdx.push(preIndex(r, f.name))
+    }
+  }
+  /** The group position of an auxiliary call's property, after checking it fits the group window. */
+  const auxiliaryGroup = (c: FunctionCall, aux: { kind: string; property: string }): number => {
+    const written = upperName(c)
+    if (groupWindow === undefined) return fail(`${written} can only be used with a group window: GROUP BY ..., ${aux.kind}(time_attr, ...).`, c.pos)
+    if (groupWindow.kind !== aux.kind) return fail(`${written} does not fit the group window ${groupWindow.kind}(...) of the GROUP BY; use ${groupWindow.kind}_${aux.property}.`, c.pos)
+    const args = windowArgs(c, aux.kind, input.scope, env)
+    if (args.timeIndex !== groupWindow.timeIndex || args.intervals.some((v, i) => v !== groupWindow.intervals[i]))
+      fail(`${written} must have the same arguments as the group window ${formatExpr(groupWindow.call)} of the GROUP BY.`, c.pos)
+    if (aux.property === 'ROWTIME' && !groupWindow.eventTime) fail(`${written} needs an event-time group window; this one is on processing time (use ${aux.kind}_PROCTIME).`, c.pos)
+    if (aux.property === 'PROCTIME' && groupWindow.eventTime) fail(`${written} needs a processing-time group window; this one is on event time (use ${aux.kind}_ROWTIME).`, c.pos)
+    return windowGroup + (aux.property === 'START' ? 0 : aux.property === 'END' ? 1 : 2)
+  }
   // the aggregate calls, in order of appearance (deduplicated)
   const aggCalls: AggregateCall[] = []
   const aggKeys: string[] = []
@@ -1027,6 +1190,13 @@ const convertAggregation = (
   }
   const check = (e: Expr, clause: string): void =>
     forEachSubExpr(e, (x) => {
+      const aux = auxiliaryOf(x)
+      if (aux !== undefined) {
+        auxiliaryGroup(x as FunctionCall, aux)
+        return false
+      }
+      if (isGroupWindowCall(x))
+        fail(`The group window ${upperName(x)}(...) can only be used in GROUP BY; use ${upperName(x)}_START(...) and ${upperName(x)}_END(...) for its bounds (${clause}).`, x.pos)
       if (groupKeys.includes(exprKey(x)) || groupOfColumn(x) >= 0) return false
       if (isAggregateCall(x, aggNames)) {
         unwrap(onAggregate(x as FunctionCall))
@@ -1053,6 +1223,11 @@ const convertAggregation = (
   const rel: Rel = { kind: 'aggregate', input: preRel, groupIndices: groupIdx, aggs: aggCalls, fields: [...groupFields, ...aggFields], pos: q.groupBy?.[0]?.pos ?? q.pos }
   const scope: ScopeField[] = rel.fields.map((f, index) => ({ name: f.name, type: f.type, side: 0, index, hidden: index >= groupIdx.length || !isInputRef(groupRex[index]!) }))
   const substitute = (e: Expr): Rex | undefined => {
+    const aux = auxiliaryOf(e)
+    if (aux !== undefined) {
+      const gi = auxiliaryGroup(e as FunctionCall, aux)
+      return inputRef(gi, groupFields[gi]!.type)
+    }
     const k = exprKey(e)
     const gi = groupKeys.indexOf(k) >= 0 ? groupKeys.indexOf(k) : groupOfColumn(e)
     if (gi >= 0) return inputRef(gi, groupFields[gi]!.type)

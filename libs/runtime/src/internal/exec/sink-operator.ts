@@ -66,7 +66,9 @@ export class SinkOperator<T> extends AbstractStreamOperator<never> implements On
     this.writer.write(value, timestamp)
   }
 
-  override processWatermark(): void {}
+  override processWatermark(watermark: number): void {
+    this.writer.writeWatermark?.(watermark)
+  }
 
   override processWatermarkStatus(): void {}
 
