@@ -61,12 +61,24 @@ export const translate = (root: Rel, ctx: TranslateContext): DataStream<Row> => 
     digests.set(rel, d)
     return d
   }
+  const rawSources = new Map<string, DataStream<Row>>()
+  const sourceOf = (w: WatermarkRel): SourceWithWatermarks | undefined => {
+    const pushed = pushableWatermark(w, ctx)
+    if (pushed === undefined) return undefined
+    const key = digest(w)!
+    let stream = rawSources.get(key)
+    if (stream === undefined) {
+      stream = sourceWithWatermarks(w, pushed, ctx)
+      rawSources.set(key, stream)
+    }
+    return { ...pushed, stream }
+  }
   const go = (rel: Rel): DataStream<Row> => {
     const known = done.get(rel)
     if (known !== undefined) return known
     const key = digest(rel)
     const same = key === undefined ? undefined : reused.get(key)
-    const s = same ?? translateNode(rel, ctx, go)
+    const s = same ?? translateNode(rel, ctx, go, sourceOf)
     done.set(rel, s)
     if (key !== undefined) reused.set(key, s)
     return s
@@ -74,7 +86,7 @@ export const translate = (root: Rel, ctx: TranslateContext): DataStream<Row> => 
   return go(root)
 }
 
-const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStream<Row>): DataStream<Row> => {
+const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStream<Row>, sourceOf: (w: WatermarkRel) => SourceWithWatermarks | undefined): DataStream<Row> => {
   switch (rel.kind) {
     case 'scan': {
       const s = ctx.env.fromSource(rel.source.createSource(), WatermarkStrategy.noWatermarks<Row>(), opName(rel))
@@ -88,6 +100,19 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
       return ctx.env.fromCollection(rows, opName(rel)).setParallelism(1)
     }
     case 'calc': {
+      // over a watermark pushed into its source: one Calc over the source's own rows, the
+      // projection under the watermark (computed columns) substituted in
+      const pushed = rel.input.kind === 'watermark' ? sourceOf(rel.input) : undefined
+      if (pushed?.calcOverScan !== undefined) {
+        const under = pushed.calcOverScan.projects
+        const names = { fieldNames: pushed.scan.fields.map((f) => f.name) }
+        const projection = compileProjection(
+          rel.projects.map((p) => substituteRefs(p, under)),
+          names,
+        )
+        const predicate = rel.condition === undefined ? undefined : compilePredicate(substituteRefs(rel.condition, under), names)
+        return pushed.stream.transform(opName(rel), () => new CalcOperator((rt) => ({ project: projection(rt), filter: predicate?.(rt) })))
+      }
       const input = go(rel.input)
       const names = { fieldNames: rel.input.fields.map((f) => f.name) }
       const projection = isIdentity(rel.projects, rel.input.fields.length) ? undefined : compileProjection(rel.projects, names)
@@ -98,8 +123,13 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
       if (ctx.runtimeMode === 'BATCH') return go(rel.input)
       // a watermark right on a table's source (or on its computed columns) goes into the source:
       // per-split watermarks, as Flink's watermark push-down, and no assigner operator
-      const pushed = pushWatermarkIntoSource(rel, ctx)
-      if (pushed !== undefined) return pushed
+      const pushed = sourceOf(rel)
+      if (pushed !== undefined) {
+        const c = pushed.calcOverScan
+        if (c === undefined) return pushed.stream
+        const projection = compileProjection(c.projects, { fieldNames: pushed.scan.fields.map((f) => f.name) })
+        return pushed.stream.transform(opName(c), () => new CalcOperator((rt) => ({ project: projection(rt), filter: undefined })))
+      }
       const rowtime: Rex = { kind: 'input', side: 0, index: rel.rowtimeIndex, type: rel.fields[rel.rowtimeIndex]!.type }
       const strategy = watermarkStrategy(rowtime, rel.watermark, rel.input.fields, ctx)
       return go(rel.input).assignTimestampsAndWatermarks(strategy).name(opName(rel))
@@ -151,23 +181,38 @@ const watermarkStrategy = (rowtime: Rex, watermark: Rex, fields: readonly { name
   return strategy
 }
 
-/** `WatermarkRel` over a scan, or over a filter-free Calc over a scan: the source itself gets the strategy. */
-const pushWatermarkIntoSource = (rel: Extract<Rel, { kind: 'watermark' }>, ctx: TranslateContext): DataStream<Row> | undefined => {
+type WatermarkRel = Extract<Rel, { kind: 'watermark' }>
+type ScanRel = Extract<Rel, { kind: 'scan' }>
+type CalcRel = Extract<Rel, { kind: 'calc' }>
+
+/** A watermark that goes into its table's source: the scan, and the filter-free Calc between them (computed columns), if any. */
+interface PushableWatermark {
+  readonly scan: ScanRel
+  readonly calcOverScan: CalcRel | undefined
+}
+
+/** The source of a pushed watermark: its stream of the table's own rows, with timestamps and watermarks. */
+interface SourceWithWatermarks extends PushableWatermark {
+  readonly stream: DataStream<Row>
+}
+
+/** `WatermarkRel` over a scan, or over a filter-free Calc over a scan (STREAMING only): the source itself gets the strategy. */
+const pushableWatermark = (rel: WatermarkRel, ctx: TranslateContext): PushableWatermark | undefined => {
+  if (ctx.runtimeMode === 'BATCH') return undefined
   const input = rel.input
   const calcOverScan = input.kind === 'calc' && input.condition === undefined && input.input.kind === 'scan' ? input : undefined
   const scan = input.kind === 'scan' ? input : calcOverScan?.input.kind === 'scan' ? calcOverScan.input : undefined
-  if (scan === undefined) return undefined
+  return scan === undefined ? undefined : { scan, calcOverScan }
+}
+
+/** The source of a pushable watermark, emitting the table's own rows with per-split watermarks (as Flink's watermark push-down). */
+const sourceWithWatermarks = (rel: WatermarkRel, { scan, calcOverScan }: PushableWatermark, ctx: TranslateContext): DataStream<Row> => {
   // the rowtime and watermark expressions over the source's own rows
   const rowtime: Rex = { kind: 'input', side: 0, index: rel.rowtimeIndex, type: rel.fields[rel.rowtimeIndex]!.type }
   const onSource = (r: Rex): Rex => (calcOverScan === undefined ? r : substituteRefs(r, calcOverScan.projects))
   const strategy = watermarkStrategy(onSource(rowtime), onSource(rel.watermark), scan.fields, ctx)
-  let stream: DataStream<Row> = ctx.env.fromSource(scan.source.createSource(), strategy, `${describeRel(scan)} with watermarks`)
-  if (scan.source.parallelism !== undefined) (stream as ReturnType<StreamExecutionEnvironment['fromSource']>).setParallelism(scan.source.parallelism)
-  if (calcOverScan !== undefined) {
-    const c = calcOverScan
-    const projection = compileProjection(c.projects, { fieldNames: scan.fields.map((f) => f.name) })
-    stream = stream.transform(opName(c), () => new CalcOperator((rt) => ({ project: projection(rt), filter: undefined })))
-  }
+  const stream = ctx.env.fromSource(scan.source.createSource(), strategy, `${describeRel(scan)} with watermarks`)
+  if (scan.source.parallelism !== undefined) stream.setParallelism(scan.source.parallelism)
   return stream
 }
 
