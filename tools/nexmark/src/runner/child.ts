@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { TableEnvironment } from '@strom/table'
 import { generationClock } from '../generator/nexmark-generator.js'
 import { nexmarkConnector } from '../nexmark-connector.js'
+import { NEXMARK_FUNCTION_CLASSES } from '../sql/functions.js'
 import { nexmarkQueryStatements, nexmarkSetupStatements, type NexmarkQuery } from '../sql/queries.js'
 import type { NexmarkApi } from './args.js'
 import { LATENCY_CONNECTOR, LatencyRecorder, latencyConnector, type DueTime } from './latency.js'
@@ -79,6 +80,7 @@ const runSql = async (task: ChildTask, dir: string, recorder: LatencyRecorder): 
     connectors: [nexmarkConnector, ...(latency && due !== undefined ? [latencyConnector(due, recorder, () => generationClock.lastWallClockTime)] : [])],
     parallelism: task.parallelism,
     config,
+    functionClasses: NEXMARK_FUNCTION_CLASSES,
   })
   const settings = {
     events: task.events,

@@ -38,6 +38,8 @@ export interface NexmarkSqlSettings {
   readonly eventsPerSecond?: number
   /** Emit at `eventsPerSecond` of wall time instead of as fast as possible (latency runs). */
   readonly rateLimited?: boolean
+  /** The event time of the first event, epoch ms (`'base-time'`; default the generator's fixed 2015-07-15). */
+  readonly baseTime?: number
   /** Stamp events with the wall-clock time they are generated at (latency runs; `'wall-clock-time'`). */
   readonly wallClockTime?: boolean
   /** A directory for the queries that write or read files (q10's output, q13's side input); default the OS temporary directory. */
@@ -102,7 +104,7 @@ export const nexmarkSetupStatements = (settings: NexmarkSqlSettings): string[] =
     .replace('${BID_PROPORTION}', '46')
     .replace(/,\s*'keep-alive'\s*=\s*'[^']*'/, '')
     .replace(/,\s*'stop-at'\s*=\s*'[^']*'/, '')
-    .replace(/'max-emit-speed'\s*=\s*'true'/, `'max-emit-speed' = '${settings.rateLimited === true ? 'false' : 'true'}'${settings.wallClockTime === true ? `,\n    'wall-clock-time' = 'true'` : ''}`)
+    .replace(/'max-emit-speed'\s*=\s*'true'/, `'max-emit-speed' = '${settings.rateLimited === true ? 'false' : 'true'}'${settings.baseTime === undefined ? '' : `,\n    'base-time' = '${settings.baseTime}'`}${settings.wallClockTime === true ? `,\n    'wall-clock-time' = 'true'` : ''}`)
   const views = publishedText('ddl_views.sql')
     .replaceAll('${NEXMARK_TABLE}', 'datagen')
     .replace(/bid\.price,(\s*)dateTime/, 'bid.price,$1bid.channel,$1bid.url,$1dateTime')
