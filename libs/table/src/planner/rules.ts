@@ -132,7 +132,7 @@ const rewrite = (rel: Rel): Rel => {
 const rewriteNode = (rel: Rel): Rel => {
   switch (rel.kind) {
     case 'calc':
-      return mergeCalc(rel) ?? rankRule(rel) ?? rel
+      return mergeCalc(rel) ?? filterIntoJoinRule(rel) ?? rankRule(rel) ?? rel
     case 'aggregate':
       return windowAggregateRule(rel) ?? bypassRefCalc(rel) ?? rel
     case 'windowAggregate':
@@ -158,6 +158,75 @@ const mergeCalc = (c: CalcRel): Rel | undefined => {
   const outerCond = c.condition === undefined ? undefined : substituteRefs(c.condition, inner.projects)
   const condition = inner.condition === undefined ? outerCond : outerCond === undefined ? inner.condition : call('AND', [inner.condition, outerCond], DataTypes.BOOLEAN())
   return { kind: 'calc', input: inner.input, projects, fields: c.fields, ...(condition === undefined ? {} : { condition }) }
+}
+
+/** `r` over the fields of a join's two inputs (side 0 left, side 1 right, each typed as its input's field), from `r` over the join's output fields. */
+const twoSided = (r: Rex, j: JoinRel): Rex => {
+  const lw = j.left.fields.length
+  switch (r.kind) {
+    case 'input':
+      if (r.side !== 0) return r
+      return r.index < lw ? { ...r, type: j.left.fields[r.index]!.type } : { ...r, side: 1, index: r.index - lw, type: j.right.fields[r.index - lw]!.type }
+    case 'literal':
+      return r
+    case 'field':
+      return { ...r, expr: twoSided(r.expr, j) }
+    case 'call':
+      return { ...r, args: r.args.map((a) => twoSided(a, j)) }
+    case 'udf':
+      return { ...r, args: r.args.map((a) => twoSided(a, j)) }
+  }
+}
+
+/**
+ * A filter over an INNER join goes into it (Flink's `FilterJoinRule`): a conjunct on one input's
+ * fields filters that input before the join, `l.a = r.b` becomes a join key, and any other
+ * conjunct over both inputs joins the join's condition (where the interval and window join
+ * rules can read it). So `FROM a, b WHERE a.x = b.y` is an equi-join, not a filtered cross join
+ * (Nexmark q4, q9, q20). Non-deterministic conjuncts stay above the join.
+ */
+const filterIntoJoinRule = (c: CalcRel): Rel | undefined => {
+  const j = c.input
+  if (j.kind !== 'join' || j.joinType !== 'INNER' || c.condition === undefined) return undefined
+  const lw = j.left.fields.length
+  const keep: Rex[] = []
+  const leftOnly: Rex[] = []
+  const rightOnly: Rex[] = []
+  const both: Rex[] = []
+  const leftKeys = [...j.leftKeys]
+  const rightKeys = [...j.rightKeys]
+  for (const x of splitAnd(c.condition)) {
+    const refs = [...refsOf(x)]
+    const onLeft = refs.some((i) => i < lw)
+    const onRight = refs.some((i) => i >= lw)
+    if (isNonDeterministic(x) || (!onLeft && !onRight)) keep.push(x)
+    else if (!onRight) leftOnly.push(remapRefs(x, (i) => i))
+    else if (!onLeft) rightOnly.push(remapRefs(x, (i) => i - lw))
+    else {
+      const [a, b] = x.kind === 'call' && x.op === '=' && x.args.length === 2 ? (x.args as [Rex, Rex]) : [undefined, undefined]
+      if (isRef(a) && isRef(b) && (a.index < lw) !== (b.index < lw) && j.left.fields.concat(j.right.fields)[a.index]!.type.kind === j.left.fields.concat(j.right.fields)[b.index]!.type.kind) {
+        const [l, r] = a.index < lw ? [a.index, b.index] : [b.index, a.index]
+        leftKeys.push(l)
+        rightKeys.push(r - lw)
+      } else both.push(twoSided(x, j))
+    }
+  }
+  if (leftOnly.length === 0 && rightOnly.length === 0 && both.length === 0 && leftKeys.length === j.leftKeys.length) return undefined
+  const filtered = (input: Rel, conds: readonly Rex[]): Rel => {
+    const cond = andAll(conds)
+    return cond === undefined ? input : { kind: 'calc', input, projects: input.fields.map((f, i) => inputRef(i, f.type)), fields: input.fields, condition: cond }
+  }
+  const condition = andAll([...(j.condition === undefined ? [] : [j.condition]), ...both])
+  const join: JoinRel = {
+    ...j,
+    left: filtered(j.left, leftOnly),
+    right: filtered(j.right, rightOnly),
+    leftKeys,
+    rightKeys,
+    ...(condition === undefined ? {} : { condition }),
+  }
+  const rest = andAll(keep)
+  return { kind: 'calc', input: join, projects: c.projects, fields: c.fields, ...(rest === undefined ? {} : { condition: rest }) }
 }
 
 /**
