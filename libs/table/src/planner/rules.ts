@@ -483,17 +483,32 @@ const windowJoinRule = (j: JoinRel): Rel | undefined => {
   }
 }
 
-/** `side.t [+/- interval]` as (side, field, offset ms). */
-const timeTerm = (r: Rex): { side: 0 | 1; index: number; offset: number } | undefined => {
-  if (r.kind === 'input') return isTimeAttribute(r.type) ? { side: r.side, index: r.index, offset: 0 } : undefined
-  if (r.kind === 'call' && r.op === 'CAST' && r.args.length === 1) return timeTerm(r.args[0]!)
+/**
+ * Whether field `index` of `rel` is the `window_end` of an event-time window aggregation (through
+ * Calcs that pass it on). Such a column times its row as well as `window_time` does: the
+ * aggregation emits the row before it forwards the watermark that closed the window, so
+ * downstream the row is never late, and `window_end` is `window_time + 1 ms`.
+ */
+const isWindowEndField = (rel: Rel, index: number): boolean => {
+  if (rel.kind === 'windowAggregate') return rel.isEventTime && index === rel.fields.length - 2
+  if (rel.kind === 'calc') {
+    const p = rel.projects[index]
+    return isRef(p) && isWindowEndField(rel.input, p.index)
+  }
+  return false
+}
+
+/** `side.t [+/- interval]` as (side, field, offset ms), where `timed(side, field)` says whether a field times its rows. */
+const timeTerm = (r: Rex, timed: (side: 0 | 1, index: number, type: Rex['type']) => boolean): { side: 0 | 1; index: number; offset: number } | undefined => {
+  if (r.kind === 'input') return timed(r.side, r.index, r.type) ? { side: r.side, index: r.index, offset: 0 } : undefined
+  if (r.kind === 'call' && r.op === 'CAST' && r.args.length === 1) return timeTerm(r.args[0]!, timed)
   if (r.kind === 'call' && (r.op === '+' || r.op === '-') && r.args.length === 2) {
     const [a, b] = r.args as [Rex, Rex]
-    const base = timeTerm(a)
+    const base = timeTerm(a, timed)
     if (base !== undefined && b.kind === 'literal' && typeof b.value === 'number' && b.type.kind === 'INTERVAL_DAY_TIME')
       return { ...base, offset: base.offset + (r.op === '+' ? b.value : -b.value) }
     if (r.op === '+') {
-      const base2 = timeTerm(b)
+      const base2 = timeTerm(b, timed)
       if (base2 !== undefined && a.kind === 'literal' && typeof a.value === 'number' && a.type.kind === 'INTERVAL_DAY_TIME') return { ...base2, offset: base2.offset + a.value }
     }
   }
@@ -502,14 +517,18 @@ const timeTerm = (r: Rex): { side: 0 | 1; index: number; offset: number } | unde
 
 const intervalJoinRule = (j: JoinRel): Rel | undefined => {
   if (j.condition === undefined || j.joinType === 'SEMI' || j.joinType === 'ANTI') return undefined
+  // time attributes, and the window_end of an event-time window aggregation (Nexmark q7 joins bids
+  // with the highest bid of the 10 s window ending at window_end: an interval join, bounded state)
+  const windowEnd = (side: 0 | 1, index: number): boolean => isWindowEndField(side === 0 ? j.left : j.right, index)
+  const timed = (side: 0 | 1, index: number, type: Rex['type']): boolean => isTimeAttribute(type) || windowEnd(side, index)
   let lower = Number.NEGATIVE_INFINITY
   let upper = Number.POSITIVE_INFINITY
   let lt: number | undefined
   let rt: number | undefined
   const rest: Rex[] = []
   const bound = (a: Rex, op: string, b: Rex): boolean => {
-    const x = timeTerm(a)
-    const y = timeTerm(b)
+    const x = timeTerm(a, timed)
+    const y = timeTerm(b, timed)
     if (x === undefined || y === undefined || x.side === y.side) return false
     // normalize to l.t - r.t OP k
     const [l, r, o] = x.side === 0 ? [x, y, op] : [y, x, ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[op]!]
@@ -530,9 +549,9 @@ const intervalJoinRule = (j: JoinRel): Rel | undefined => {
     rest.push(c)
   }
   if (lt === undefined || rt === undefined || !Number.isFinite(lower) || !Number.isFinite(upper)) return undefined
-  const lType = j.left.fields[lt]!.type
-  const rType = j.right.fields[rt]!.type
-  if (isRowtime(lType) !== isRowtime(rType)) return undefined
+  const lRowtime = isRowtime(j.left.fields[lt]!.type) || windowEnd(0, lt)
+  const rRowtime = isRowtime(j.right.fields[rt]!.type) || windowEnd(1, rt)
+  if (lRowtime !== rRowtime) return undefined
   const cond = andAll(rest)
   return {
     kind: 'intervalJoin',
@@ -543,7 +562,7 @@ const intervalJoinRule = (j: JoinRel): Rel | undefined => {
     rightKeys: j.rightKeys,
     leftTimeIndex: lt,
     rightTimeIndex: rt,
-    isEventTime: isRowtime(lType),
+    isEventTime: lRowtime,
     lowerBoundMs: lower,
     upperBoundMs: upper,
     ...(cond === undefined ? {} : { condition: cond }),
