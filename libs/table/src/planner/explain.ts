@@ -126,7 +126,7 @@ export const describeRel = (rel: Rel): string => {
     case 'windowTvf':
       return `WindowTableFunction(window=[${window(rel.window, inFields[rel.timeIndex]!.name)}])`
     case 'windowAggregate':
-      return `WindowAggregate(${rel.groupIndices.length === 0 ? '' : `groupBy=[${keys(rel.groupIndices, inFields)}], `}window=[${window(rel.window, inFields[rel.timeIndex]!.name)}], select=[${aggSelect(
+      return `WindowAggregate(${rel.groupIndices.length === 0 ? '' : `groupBy=[${keys(rel.groupIndices, inFields)}], `}window=[${window(rel.window, inFields[rel.timeIndex]!.name)}]${rel.cascadeSizeMs === undefined ? '' : `, cascade=[window_start = window_end - ${rel.cascadeSizeMs} ms]`}, select=[${aggSelect(
         rel.groupIndices.map((g) => inFields[g]!.name),
         rel.aggs,
         inFields,

@@ -114,6 +114,12 @@ export interface WindowAggregateRel extends RelBase {
   readonly isEventTime: boolean
   readonly groupIndices: readonly number[]
   readonly aggs: readonly AggregateCall[]
+  /**
+   * A cascading window aggregation (grouped by the window of an upstream TUMBLE or HOP window
+   * aggregation's rows): the upstream window's size. Its rows stand for that window, which ends at
+   * this one's `window_end` and starts `cascadeSizeMs` before.
+   */
+  readonly cascadeSizeMs?: number
 }
 
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'SEMI' | 'ANTI'

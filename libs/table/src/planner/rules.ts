@@ -5,9 +5,9 @@
  *
  * @packageDocumentation
  */
-import { call, inputRef, type Rex } from '../expr/rex.js'
+import { call, inputRef, literal, type Rex } from '../expr/rex.js'
 import { isRowtime, isTimeAttribute, DataTypes } from '../types/data-type.js'
-import { inputsOf, type AggregateRel, type CalcRel, type Field, type JoinRel, type OverAggregateRel, type Rel, type SortKey, type WindowAggregateRel, type WindowTvfRel } from './rel.js'
+import { inputsOf, type AggregateRel, type CalcRel, type Field, type JoinRel, type OverAggregateRel, type Rel, type SortKey, type WindowAggregateRel, type WindowSpec, type WindowTvfRel } from './rel.js'
 
 // ---------------------------------------------------------------------------------------------
 // expression utilities
@@ -134,7 +134,7 @@ const rewriteNode = (rel: Rel): Rel => {
     case 'calc':
       return mergeCalc(rel) ?? filterIntoJoinRule(rel) ?? rankRule(rel) ?? rel
     case 'aggregate':
-      return windowAggregateRule(rel) ?? bypassRefCalc(rel) ?? rel
+      return windowAggregateRule(rel) ?? cascadingWindowRule(rel) ?? bypassRefCalc(rel) ?? rel
     case 'windowAggregate':
       return bypassRefCalc(rel) ?? rel
     case 'join':
@@ -392,11 +392,89 @@ const windowColumns = (rel: Rel): { start: number; end: number } | undefined => 
   if (rel.kind === 'calc') {
     const inner = windowColumns(rel.input)
     if (inner === undefined) return undefined
-    const start = rel.projects.findIndex((p) => isRef(p, inner.start))
+    // a cascading aggregation's window starts its upstream window's size before its end
+    const size = cascadeSizeOf(rel.input)
+    const isStart = (p: Rex): boolean => isRef(p, inner.start) || (size !== undefined && isEndMinus(p, inner.end, size))
+    const start = rel.projects.findIndex(isStart)
     const end = rel.projects.findIndex((p) => isRef(p, inner.end))
     return start >= 0 && end >= 0 ? { start, end } : undefined
   }
   return undefined
+}
+
+/** The `cascadeSizeMs` of the window aggregation under `rel` (through Calcs), if it is a cascading one. */
+const cascadeSizeOf = (rel: Rel): number | undefined => (rel.kind === 'windowAggregate' ? rel.cascadeSizeMs : rel.kind === 'calc' ? cascadeSizeOf(rel.input) : undefined)
+
+/** Whether `p` is `$end - INTERVAL sizeMs`. */
+const isEndMinus = (p: Rex, end: number, sizeMs: number): boolean =>
+  p.kind === 'call' && p.op === '-' && p.args.length === 2 && isRef(p.args[0], end) && p.args[1]!.kind === 'literal' && p.args[1]!.value === sizeMs && p.args[1]!.type.kind === 'INTERVAL_DAY_TIME'
+
+/** The event-time TUMBLE or HOP window aggregation whose window_start / window_end field `index` of `rel` is (through Calcs of plain references). */
+const windowOrigin = (rel: Rel, index: number): { agg: WindowAggregateRel; column: 'start' | 'end' } | undefined => {
+  if (rel.kind === 'windowAggregate') {
+    if (!rel.isEventTime || (rel.window.kind !== 'TUMBLE' && rel.window.kind !== 'HOP') || rel.cascadeSizeMs !== undefined) return undefined
+    const n = rel.fields.length
+    return index === n - 3 ? { agg: rel, column: 'start' } : index === n - 2 ? { agg: rel, column: 'end' } : undefined
+  }
+  if (rel.kind === 'calc') {
+    const p = rel.projects[index]
+    return isRef(p) ? windowOrigin(rel.input, p.index) : undefined
+  }
+  return undefined
+}
+
+/**
+ * An aggregation grouped by the window_start and window_end of the rows of an event-time TUMBLE
+ * or HOP window aggregation (Flink's cascading window aggregation, Nexmark q5's maximum per
+ * window) is itself a window aggregation: a tumbling window of the upstream window's step over
+ * `window_end - 1 ms` (the upstream rows' time) holds exactly the rows of one upstream window, and
+ * fires when that window's rows are complete. Insert-only, its state dropped at each window's
+ * end, instead of an updating aggregation keeping every window forever.
+ */
+const cascadingWindowRule = (agg: AggregateRel): Rel | undefined => {
+  const origins = agg.groupIndices.map((g) => windowOrigin(agg.input, g))
+  const startAt = origins.findIndex((o) => o?.column === 'start')
+  const endAt = origins.findIndex((o) => o?.column === 'end')
+  if (startAt < 0 || endAt < 0 || origins[startAt]!.agg !== origins[endAt]!.agg) return undefined
+  const upstream = origins[endAt]!.agg
+  const w = upstream.window as Extract<WindowSpec, { kind: 'TUMBLE' | 'HOP' }>
+  const step = w.kind === 'TUMBLE' ? w.sizeMs : w.slideMs
+  const input = agg.input
+  const endField = agg.groupIndices[endAt]!
+  const endType = input.fields[endField]!.type
+  const timeType = upstream.fields[upstream.fields.length - 1]!.type // window_time: the rowtime
+  const pre: CalcRel = {
+    kind: 'calc',
+    input,
+    projects: [...input.fields.map((f, i) => inputRef(i, f.type)), call('-', [inputRef(endField, endType), literal(1, DataTypes.INTERVAL_DAY_TIME(false))], timeType)],
+    fields: [...input.fields, { name: '$window_time', type: timeType }],
+  }
+  const plainGroups = agg.groupIndices.filter((_, k) => k !== startAt && k !== endAt)
+  const windowFields = upstream.fields.slice(upstream.fields.length - 3)
+  const fields: Field[] = [...plainGroups.map((g) => input.fields[g]!), ...agg.fields.slice(agg.groupIndices.length), ...windowFields]
+  const wagg: WindowAggregateRel = {
+    kind: 'windowAggregate',
+    input: pre,
+    window: { kind: 'TUMBLE', sizeMs: step, offsetMs: w.offsetMs },
+    timeIndex: input.fields.length,
+    isEventTime: true,
+    groupIndices: plainGroups,
+    aggs: agg.aggs,
+    fields,
+    cascadeSizeMs: w.sizeMs,
+  }
+  const g = plainGroups.length
+  const a = agg.aggs.length
+  const wEnd = g + a + 1
+  let plain = 0
+  const out = agg.groupIndices.map((_, k) => {
+    if (k === endAt) return inputRef(wEnd, fields[wEnd]!.type)
+    if (k === startAt) return call('-', [inputRef(wEnd, fields[wEnd]!.type), literal(w.sizeMs, DataTypes.INTERVAL_DAY_TIME(false))], agg.fields[k]!.type)
+    const idx = plain++
+    return inputRef(idx, fields[idx]!.type)
+  })
+  for (let i = 0; i < a; i++) out.push(inputRef(g + i, fields[g + i]!.type))
+  return { kind: 'calc', input: wagg, projects: out, fields: agg.fields.map((f, i) => ({ name: f.name, type: out[i]!.type })) }
 }
 
 const rankRule = (c: CalcRel): Rel | undefined => {
