@@ -7,7 +7,7 @@
  */
 import { call, inputRef, literal, type Rex } from '../expr/rex.js'
 import { isRowtime, isTimeAttribute, DataTypes } from '../types/data-type.js'
-import { inputsOf, type AggregateRel, type CalcRel, type Field, type JoinRel, type OverAggregateRel, type Rel, type SortKey, type WindowAggregateRel, type WindowSpec, type WindowTvfRel } from './rel.js'
+import { inputsOf, type AggregateRel, type CalcRel, type Field, type IntervalJoinRel, type JoinRel, type WindowJoinRel, type OverAggregateRel, type Rel, type SortKey, type WindowAggregateRel, type WindowSpec, type WindowTvfRel } from './rel.js'
 
 // ---------------------------------------------------------------------------------------------
 // expression utilities
@@ -132,9 +132,9 @@ const rewrite = (rel: Rel): Rel => {
 const rewriteNode = (rel: Rel): Rel => {
   switch (rel.kind) {
     case 'calc':
-      return mergeCalc(rel) ?? filterIntoJoinRule(rel) ?? rankRule(rel) ?? rel
+      return mergeCalc(rel) ?? filterIntoJoinRule(rel) ?? calcJoinPruneRule(rel) ?? rankRule(rel) ?? rel
     case 'aggregate':
-      return windowAggregateRule(rel) ?? cascadingWindowRule(rel) ?? bypassRefCalc(rel) ?? rel
+      return windowAggregateRule(rel) ?? cascadingWindowRule(rel) ?? bypassRefCalc(rel) ?? aggregateJoinPruneRule(rel) ?? rel
     case 'windowAggregate':
       return bypassRefCalc(rel) ?? rel
     case 'join':
@@ -227,6 +227,126 @@ const filterIntoJoinRule = (c: CalcRel): Rel | undefined => {
   }
   const rest = andAll(keep)
   return { kind: 'calc', input: join, projects: c.projects, fields: c.fields, ...(rest === undefined ? {} : { condition: rest }) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// column pruning below joins
+// ---------------------------------------------------------------------------------------------
+
+type PrunableJoin = JoinRel | IntervalJoinRel | WindowJoinRel
+
+/** Renumbers a two-sided expression's references: side 0 by `left`, side 1 by `right`. */
+const remapSides = (r: Rex, left: (i: number) => number, right: (i: number) => number): Rex => {
+  switch (r.kind) {
+    case 'input':
+      return { ...r, index: r.side === 0 ? left(r.index) : right(r.index) }
+    case 'literal':
+      return r
+    case 'field':
+      return { ...r, expr: remapSides(r.expr, left, right) }
+    case 'call':
+      return { ...r, args: r.args.map((a) => remapSides(a, left, right)) }
+    case 'udf':
+      return { ...r, args: r.args.map((a) => remapSides(a, left, right)) }
+  }
+}
+
+/** The references of a two-sided expression, per side. */
+const sideRefs = (r: Rex, into: [Set<number>, Set<number>]): [Set<number>, Set<number>] => {
+  switch (r.kind) {
+    case 'input':
+      into[r.side].add(r.index)
+      break
+    case 'literal':
+      break
+    case 'field':
+      sideRefs(r.expr, into)
+      break
+    default:
+      for (const a of r.args) sideRefs(a, into)
+  }
+  return into
+}
+
+/**
+ * A join whose consumer reads only the fields `used` (of the join's output) keeps only those, and
+ * the ones it needs itself (keys, condition, times, windows), from each input: a Calc below each
+ * side (Flink's `ProjectJoinTransposeRule`). Smaller rows in the join's state and output (Nexmark
+ * q4 reads 6 of its join's 17 fields). Returns the new join and the old-to-new field numbering.
+ */
+const pruneJoin = (j: PrunableJoin, used: ReadonlySet<number>): { join: PrunableJoin; map: (i: number) => number } | undefined => {
+  if (j.joinType === 'SEMI' || j.joinType === 'ANTI') return undefined
+  const lw = j.left.fields.length
+  const rw = j.right.fields.length
+  const [l, r] = j.condition === undefined ? [new Set<number>(), new Set<number>()] : sideRefs(j.condition, [new Set<number>(), new Set<number>()])
+  for (const i of used) (i < lw ? l.add(i) : r.add(i - lw))
+  j.leftKeys.forEach((k) => l.add(k))
+  j.rightKeys.forEach((k) => r.add(k))
+  if (j.kind === 'intervalJoin') {
+    l.add(j.leftTimeIndex)
+    r.add(j.rightTimeIndex)
+  }
+  if (j.kind === 'windowJoin') {
+    l.add(j.leftWindow.start).add(j.leftWindow.end)
+    r.add(j.rightWindow.start).add(j.rightWindow.end)
+  }
+  if (l.size === lw && r.size === rw) return undefined
+  const li = [...l].sort((a, b) => a - b)
+  const ri = [...r].sort((a, b) => a - b)
+  const lm = (i: number): number => li.indexOf(i)
+  const rm = (i: number): number => ri.indexOf(i)
+  const side = (input: Rel, keep: readonly number[]): Rel =>
+    keep.length === input.fields.length ? input : { kind: 'calc', input, projects: keep.map((i) => inputRef(i, input.fields[i]!.type)), fields: keep.map((i) => input.fields[i]!) }
+  const base = {
+    left: side(j.left, li),
+    right: side(j.right, ri),
+    leftKeys: j.leftKeys.map(lm),
+    rightKeys: j.rightKeys.map(rm),
+    fields: [...li.map((i) => j.fields[i]!), ...ri.map((i) => j.fields[lw + i]!)],
+    ...(j.condition === undefined ? {} : { condition: remapSides(j.condition, lm, rm) }),
+  }
+  const join: PrunableJoin =
+    j.kind === 'join'
+      ? { ...j, ...base }
+      : j.kind === 'intervalJoin'
+        ? { ...j, ...base, leftTimeIndex: lm(j.leftTimeIndex), rightTimeIndex: rm(j.rightTimeIndex) }
+        : { ...j, ...base, leftWindow: { start: lm(j.leftWindow.start), end: lm(j.leftWindow.end) }, rightWindow: { start: rm(j.rightWindow.start), end: rm(j.rightWindow.end) } }
+  return { join, map: (i) => (i < lw ? lm(i) : li.length + rm(i - lw)) }
+}
+
+const isPrunableJoin = (r: Rel): r is PrunableJoin => r.kind === 'join' || r.kind === 'intervalJoin' || r.kind === 'windowJoin'
+
+const calcJoinPruneRule = (c: CalcRel): Rel | undefined => {
+  if (!isPrunableJoin(c.input)) return undefined
+  const used = new Set<number>()
+  for (const p of c.projects) refsOf(p, used)
+  if (c.condition !== undefined) refsOf(c.condition, used)
+  const pruned = pruneJoin(c.input, used)
+  if (pruned === undefined) return undefined
+  return {
+    ...c,
+    input: pruned.join,
+    projects: c.projects.map((p) => remapRefs(p, pruned.map)),
+    ...(c.condition === undefined ? {} : { condition: remapRefs(c.condition, pruned.map) }),
+  }
+}
+
+const aggregateJoinPruneRule = (agg: AggregateRel): Rel | undefined => {
+  if (!isPrunableJoin(agg.input)) return undefined
+  const used = new Set<number>(agg.groupIndices)
+  for (const a of agg.aggs) {
+    a.args.forEach((x) => used.add(x))
+    if (a.filterArg !== undefined) used.add(a.filterArg)
+  }
+  const pruned = pruneJoin(agg.input, used)
+  if (pruned === undefined) return undefined
+  const m = pruned.map
+  return {
+    ...agg,
+    input: pruned.join,
+    groupIndices: agg.groupIndices.map(m),
+    aggs: agg.aggs.map((a) => ({ ...a, args: a.args.map(m), ...(a.filterArg === undefined ? {} : { filterArg: m(a.filterArg) }) })),
+  }
 }
 
 /**
