@@ -33,7 +33,29 @@ const jsonValue = (_k: string, v: unknown): unknown => {
   return v
 }
 
-const encodeMany = (values: readonly unknown[]): string => JSON.stringify(values, jsonValue)
+/** Whether JSON.stringify without the replacer writes `v` as with it: strings, finite numbers, booleans, NULL. */
+const plainJson = (v: unknown): boolean => {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true
+    case 'number':
+      return Number.isFinite(v)
+    default:
+      return v === null
+  }
+}
+
+/** The JSON of the values (the replacer only where a value needs it: the text is the same, a replacer call per value is not). */
+const encodeMany = (values: readonly unknown[]): string => {
+  for (let i = 0; i < values.length; i++) if (!plainJson(values[i])) return JSON.stringify(values, jsonValue)
+  return JSON.stringify(values)
+}
+
+/** Two finite numbers: their JSON array written directly (the most common composite key). */
+const encodeTwo = (a: unknown, b: unknown): string =>
+  typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b) ? `[${a},${b}]` : encodeMany([a, b])
 
 /**
  * A key selector over the fields at `indices`: one field gives its value itself (NULL becomes
@@ -48,7 +70,7 @@ export const keySelectorOf = (indices: readonly number[]): ((row: Row) => RowKey
   }
   if (indices.length === 2) {
     const [a, b] = indices as [number, number]
-    return (row) => encodeMany([row.fields[a], row.fields[b]])
+    return (row) => encodeTwo(row.fields[a], row.fields[b])
   }
   return (row) => encodeMany(indices.map((i) => row.fields[i]))
 }
