@@ -105,6 +105,8 @@ const runSql = async (task: ChildTask, dir: string, recorder: LatencyRecorder): 
 export const runTask = async (task: ChildTask, runDataStream?: (task: ChildTask, dir: string) => Promise<{ checkpoints: number }>): Promise<ChildResult> => {
   const dir = mkdtempSync(join(tmpdir(), 'strom-nexmark-'))
   const recorder = new LatencyRecorder()
+  generationClock.firstEventAt = -1 // measure from this task's first event
+  generationClock.lastWallClockTime = -1
   const base = { query: task.query, api: task.api, events: task.events }
   try {
     const { checkpoints } = task.api === 'sql' ? await runSql(task, dir, recorder) : await runDataStream!(task, dir)
