@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, readdir, rm, stat, truncate, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, ConnectorError } from '../core/errors.js'
 import { FileLineSource } from '../source/file-line-source.js'
@@ -191,6 +192,42 @@ describe('FileSink', () => {
       expect(contents).toEqual(['1\n22\n333\n', '4444\n', '55555\n', '666666\n', '7777777\n', '1234567890123\n'])
       for (const c of contents.slice(0, -1)) expect(Buffer.byteLength(c)).toBeLessThanOrEqual(10)
     }
+  })
+
+  it('splits any lines into parts by their UTF-8 size exactly, short lines and lines past the buffer alike', async () => {
+    // lines of multi-byte characters and lone surrogates (3 bytes each in UTF-8, as U+FFFD), short
+    // ones that go straight into the buffer and long ones that do not fit what is left of it
+    const unit = fc.constantFrom('a', 'é', '中', '😀', '\ud800', 'z')
+    const line = fc.oneof(fc.string({ unit, maxLength: 40 }), fc.string({ unit, minLength: 5_000, maxLength: 30_000 }))
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 200_000 }), async (lines, maxPartSize) => {
+        const dir = freshDir()
+        const sink = FileSink.forRowFormat(dir, new SimpleStringEncoder<string>(), { maxPartSize })
+        const w = writer(sink)
+        for (const l of lines) w.write(l, 0)
+        const committables = endOfInput(w)
+        // independently: a new part when a line would make a non-empty part bigger than the maximum
+        const expected: string[] = []
+        let part = ''
+        let size = 0
+        for (const l of lines) {
+          const bytes = Buffer.byteLength(`${l}\n`)
+          if (size > 0 && size + bytes > maxPartSize) {
+            expected.push(part)
+            part = ''
+            size = 0
+          }
+          part += `${l}\n`
+          size += bytes
+        }
+        expected.push(part)
+        const utf8 = (text: string): string => Buffer.from(text, 'utf8').toString('utf8')
+        expect(committables.map((c) => c.size)).toEqual(expected.map((e) => Buffer.byteLength(e)))
+        await sink.createCommitter().commit(committables)
+        expect(await visibleContents(dir)).toEqual(expected.map(utf8))
+      }),
+      { numRuns: 40 },
+    )
   })
 
   it('rolls a part older than rolloverInterval by the writer clock, read at flushes', async () => {

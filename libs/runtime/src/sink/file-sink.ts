@@ -346,6 +346,25 @@ class RowFileWriter<T> implements PrecommittingSinkWriter<T, FileCommittable, Fi
 
   write(value: T, _timestamp: number): void {
     const line = this.encoder.encode(value)
+    const start = this.buffered
+    // room for any line of this length (3 UTF-8 bytes per UTF-16 unit at most): encode it
+    // straight into the buffer, and learn its size from that, without a pass to measure it
+    if (start + line.length * 3 + 1 <= BUFFER_BYTES) {
+      const n = this.buffer.write(line, start, 'utf8')
+      const size = n + 1
+      let at = start
+      if (this.fd !== undefined && this.policy.shouldRollOnEvent(this.part, size)) {
+        this.closePart() // writes the bytes before the line
+        this.buffer.copyWithin(0, start, start + n)
+        at = 0
+      }
+      if (this.fd === undefined) this.openPart()
+      this.part.size += size
+      this.written = true
+      this.buffered = at + n
+      this.buffer[this.buffered++] = 0x0a
+      return
+    }
     const size = Buffer.byteLength(line, 'utf8') + 1
     if (this.fd !== undefined && this.policy.shouldRollOnEvent(this.part, size)) this.closePart()
     if (this.fd === undefined) this.openPart()

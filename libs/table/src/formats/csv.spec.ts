@@ -181,6 +181,83 @@ describe('csv format', () => {
     )
   })
 
+  it('quotes and escapes exactly as its rules say, whatever the delimiter, quote, escape and null literal', () => {
+    // numbers, dates and times skip the search for special characters unless one of those could
+    // appear in them: delimiters, quotes, escapes and null literals made of their characters
+    const columns = [
+      col('n', DataTypes.BIGINT()),
+      col('x', DataTypes.DOUBLE()),
+      col('ok', DataTypes.BOOLEAN()),
+      col('d', DataTypes.DATE()),
+      col('t', DataTypes.TIME(3)),
+      col('ts', DataTypes.TIMESTAMP(3)),
+      col('ltz', DataTypes.TIMESTAMP_LTZ(3)),
+      col('s', DataTypes.STRING()),
+    ]
+    const iso = (ms: number): string => new Date(ms).toISOString()
+    const minimal = (fraction: string): string => (fraction === '000' ? '' : `.${fraction.replace(/0+$/, '')}`)
+    // the text of each value, independently of the format's code
+    const texts: ((v: never) => string)[] = [
+      (v: number) => String(v),
+      (v: number) => String(v),
+      (v: boolean) => String(v),
+      (v: number) => iso(v * 86_400_000).slice(0, 10),
+      (v: number) => iso(v).slice(11, 19) + minimal(iso(v).slice(20, 23)),
+      (v: number) => `${iso(v).slice(0, 10)} ${iso(v).slice(11, 19)}${minimal(iso(v).slice(20, 23))}`,
+      (v: number) => `${iso(v).slice(0, 10)} ${iso(v).slice(11, 19)}${minimal(iso(v).slice(20, 23))}Z`,
+      (v: string) => v,
+    ]
+    const value = fc.tuple(
+      fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.maxSafeInteger()),
+      fc.oneof(fc.double({ noNaN: false }), fc.integer({ min: -99, max: 99 }).map((n) => n / 4)),
+      fc.boolean(),
+      fc.integer({ min: daysFromCivil(1000, 1, 1), max: daysFromCivil(9999, 12, 31) }),
+      fc.integer({ min: 0, max: 86_399_999 }),
+      fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31) }),
+      fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31) }),
+      fc.string({ unit: fc.constantFrom('a', '1', '-', ':', '.', ' ', 'e', 'Z', ',', '"', "'", '\\', '\n', '#', 't'), maxLength: 6 }),
+    )
+    const fields = fc.array(fc.option(value.map((vs) => vs as unknown[]), { nil: undefined }), { minLength: 1, maxLength: 4 })
+    const special = [',', ';', '|', '-', '1', ':', '.', 'e', ' ', 't', 'Z', 'T', '"', "'", '0', '\\', '5', 'N']
+    const options = fc
+      .record({
+        delimiter: fc.constantFrom(...special),
+        quote: fc.option(fc.constantFrom(...special), { nil: undefined }),
+        escape: fc.option(fc.constantFrom(...special), { nil: undefined }),
+        nullLiteral: fc.option(fc.constantFrom('null', '0', '1', 'true', '-', 'N', '1970-01-01', 'NaN', '1.5', ''), { nil: undefined }),
+        comments: fc.boolean(),
+      })
+      .filter((o) => o.quote !== o.delimiter && o.escape !== o.delimiter && (o.escape === undefined || o.escape !== o.quote))
+    fc.assert(
+      fc.property(options, fields, (o, rows) => {
+        const enc = encoder(columns, {
+          'csv.field-delimiter': o.delimiter,
+          ...(o.quote === undefined ? { 'csv.disable-quote-character': 'true' } : { 'csv.quote-character': o.quote }),
+          ...(o.escape === undefined ? {} : { 'csv.escape-character': o.escape }),
+          ...(o.nullLiteral === undefined ? {} : { 'csv.null-literal': o.nullLiteral }),
+          'csv.allow-comments': String(o.comments),
+        })
+        const quoteChars = [o.delimiter, o.quote, '\n', '\r', o.escape].filter((c) => c !== undefined)
+        const escapeChars = [o.delimiter, o.escape, '\n', '\r'].filter((c) => c !== undefined)
+        const field = (text: string, column: number): string => {
+          const q = o.quote
+          if (q !== undefined) {
+            const needs = text === '' || text === o.nullLiteral || (o.comments && column === 0 && text.startsWith('#')) || [...text].some((c) => quoteChars.includes(c))
+            if (!needs) return text
+            return `${q}${[...text].map((c) => (c === q ? q + q : c === o.escape ? c + c : c)).join('')}${q}`
+          }
+          return o.escape === undefined ? text : [...text].map((c) => (escapeChars.includes(c) ? o.escape + c : c)).join('')
+        }
+        for (const row of rows) {
+          const values = row ?? columns.map(() => null)
+          const expected = values.map((v, i) => (v === null ? (o.nullLiteral ?? '') : field((texts[i] as (v: unknown) => string)(v), i))).join(o.delimiter)
+          expect(enc.encode({ kind: RowKind.INSERT, fields: values })).toBe(expected)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('reports each bad option', () => {
     const r = csvFormat.createDecoder({
       columns: [],

@@ -425,12 +425,63 @@ const textEncoder = (t: DataType, path: string, o: CsvOptions): TextEncoder => {
   }
 }
 
+/** The characters of the texts of numbers as `String` and the text-values formatters write them (`-1.5e+21`, `NaN`, `-Infinity`). */
+const NUMBER_ALPHABET = '+-.0123456789eEINafinty'
+
+/**
+ * The characters a value's text is made of, when the type's texts are drawn from a fixed set
+ * (numbers, booleans, dates, times); `undefined` for types whose texts may hold anything.
+ */
+const alphabetOf = (t: DataType): string | undefined => {
+  switch (t.kind) {
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INT':
+    case 'BIGINT':
+    case 'FLOAT':
+    case 'DOUBLE':
+    case 'DECIMAL':
+    case 'INTERVAL_YEAR_MONTH':
+    case 'INTERVAL_DAY_TIME':
+    case 'DATE':
+      return NUMBER_ALPHABET
+    case 'BOOLEAN':
+      return 'truefals'
+    case 'TIME':
+      return `${NUMBER_ALPHABET}:`
+    case 'TIMESTAMP':
+      return `${NUMBER_ALPHABET}: T`
+    case 'TIMESTAMP_LTZ':
+      return `${NUMBER_ALPHABET}: TZ`
+    default:
+      return undefined
+  }
+}
+
+/** The single-character strings of these character codes (negative codes, "none", are left out). */
+const charsOf = (codes: readonly number[]): string[] => [...new Set(codes.filter((c) => c >= 0).map((c) => String.fromCharCode(c)))]
+
+/** Whether `text` holds one of `chars` (one `indexOf` per character: a native scan each, faster than a loop over char codes or a regular expression). */
+const holdsAny = (text: string, chars: readonly string[]): boolean => {
+  for (let i = 0; i < chars.length; i++) if (text.indexOf(chars[i]!) >= 0) return true
+  return false
+}
+
 class CsvEncoder implements RowEncoder {
   private readonly encoders: TextEncoder[]
   private readonly n: number
   private readonly nullText: string
   private readonly delimiter: string
   private readonly quote: string
+  /** The characters that make a field quoted: the delimiter, the quote, line breaks, the escape. */
+  private readonly quoteChars: readonly string[]
+  /** The characters escaped when quoting is disabled: the delimiter, the escape, line breaks. */
+  private readonly escapeChars: readonly string[]
+  /**
+   * Per column: its texts never need quoting or escaping (a number, date or time, when none of
+   * the special characters can appear in it and it can never equal the null literal).
+   */
+  private readonly plain: readonly boolean[]
 
   constructor(
     columns: readonly ConnectorColumn[],
@@ -441,6 +492,16 @@ class CsvEncoder implements RowEncoder {
     this.nullText = o.nullLiteral ?? ''
     this.delimiter = String.fromCharCode(o.delimiter)
     this.quote = o.quote < 0 ? '' : String.fromCharCode(o.quote)
+    this.quoteChars = charsOf([o.delimiter, o.quote, 10, 13, o.escape])
+    this.escapeChars = charsOf([o.delimiter, o.escape, 10, 13])
+    const special = charsOf([o.delimiter, o.quote, 10, 13, o.escape, 35 /* # of a comment */])
+    const nullText = o.nullLiteral
+    this.plain = columns.map((c) => {
+      const alphabet = alphabetOf(c.type)
+      if (alphabet === undefined || special.some((ch) => alphabet.includes(ch))) return false
+      // a text that may equal the null literal is quoted, so it reads back as itself
+      return nullText === undefined || [...nullText].some((ch) => !alphabet.includes(ch))
+    })
   }
 
   encode(row: Row): string {
@@ -455,7 +516,8 @@ class CsvEncoder implements RowEncoder {
         continue
       }
       const text = this.encoders[i]!(v)
-      s += this.needsQuotes(text, i) ? this.quoted(text) : this.o.quote < 0 && this.o.escape >= 0 ? this.escaped(text) : text
+      if (this.plain[i] === true) s += text
+      else s += this.needsQuotes(text, i) ? this.quoted(text) : this.o.quote < 0 && this.o.escape >= 0 ? this.escaped(text) : text
     }
     return s
   }
@@ -467,11 +529,7 @@ class CsvEncoder implements RowEncoder {
     if (text === '') return true // an empty string, array or byte string, not NULL
     if (text === o.nullLiteral) return true
     if (o.allowComments && column === 0 && text.charCodeAt(0) === 35) return true
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i)
-      if (c === o.delimiter || c === o.quote || c === 10 || c === 13 || c === o.escape) return true
-    }
-    return false
+    return holdsAny(text, this.quoteChars)
   }
 
   private quoted(text: string): string {
@@ -491,6 +549,7 @@ class CsvEncoder implements RowEncoder {
 
   /** Without quoting: the escape character before delimiters, escapes and line breaks. */
   private escaped(text: string): string {
+    if (!holdsAny(text, this.escapeChars)) return text
     const o = this.o
     const esc = String.fromCharCode(o.escape)
     let s = ''

@@ -82,6 +82,39 @@ describe('times and timestamps', () => {
       }),
     )
   })
+
+  it('format runs of nearby timestamps as the JavaScript Date does (the remembered last second)', () => {
+    // independently: the ISO text, its fraction minimal or cut or padded to the digits wanted
+    const reference = (ms: number, separator: ' ' | 'T', digits: 'minimal' | number): string => {
+      const iso = new Date(ms).toISOString()
+      const base = `${iso.slice(0, 10)}${separator}${iso.slice(11, 19)}`
+      const frac = iso.slice(20, 23)
+      if (digits === 'minimal') return frac === '000' ? base : `${base}.${frac.replace(/0+$/, '')}`
+      if (digits <= 0) return base
+      return digits <= 3 ? `${base}.${frac.slice(0, digits)}` : `${base}.${frac}${'0'.repeat(digits - 3)}`
+    }
+    const step = fc.oneof(fc.integer({ min: -1200, max: 1200 }), fc.integer({ min: -DAY, max: DAY }), fc.constant(0))
+    const form = fc.tuple(fc.constantFrom<' ' | 'T'>(' ', 'T'), fc.constantFrom<'minimal' | number>('minimal', 'minimal', 0, 1, 3, 6))
+    fc.assert(
+      fc.property(fc.integer({ min: daysFromCivil(1, 1, 2) * DAY, max: daysFromCivil(9999, 12, 30) * DAY }), fc.array(fc.tuple(step, form), { maxLength: 30 }), (start, steps) => {
+        let ms = start
+        for (const [s, [separator, digits]] of steps) {
+          ms += s
+          expect(formatTimestamp(ms, separator, digits), `${ms} ${separator} ${digits}`).toBe(reference(ms, separator, digits))
+        }
+      }),
+    )
+    expect([999, 1000, 999, -1, 0, -1000, -1001].map((ms) => formatTimestamp(ms))).toEqual([
+      '1970-01-01 00:00:00.999',
+      '1970-01-01 00:00:01',
+      '1970-01-01 00:00:00.999',
+      '1969-12-31 23:59:59.999',
+      '1970-01-01 00:00:00',
+      '1969-12-31 23:59:59',
+      '1969-12-31 23:59:58.999',
+    ])
+    expect([formatTimestamp(60_000, ' '), formatTimestamp(60_000, 'T'), formatTimestamp(60_001, ' ')]).toEqual(['1970-01-01 00:01:00', '1970-01-01T00:01:00', '1970-01-01 00:01:00.001'])
+  })
 })
 
 describe('numbers', () => {

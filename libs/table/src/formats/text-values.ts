@@ -165,8 +165,37 @@ export const formatTime = (msOfDay: number, digitsWanted: FractionDigits = 'mini
   return `${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}${fraction(ms % 1000, digitsWanted)}`
 }
 
-/** Milliseconds since the epoch as `yyyy-MM-dd HH:mm:ss[.fff]` (UTC), with `separator` between date and time. */
+/** The `minimal` fraction of each millisecond count (`''`, `.5`, `.05`, `.005`, ...). */
+const MINIMAL_FRACTIONS: readonly string[] = Array.from({ length: 1000 }, (_, ms) => fraction(ms, 'minimal'))
+
+// the text up to the seconds of the last second formatted: rows come roughly in time order, so
+// consecutive timestamps mostly share it (single-threaded; one per worker)
+let lastSecond = Number.NaN
+let lastSeparator = ''
+let lastSecondText = ''
+
+/**
+ * Milliseconds since the epoch as `yyyy-MM-dd HH:mm:ss[.fff]` (UTC), with `separator` between date and time.
+ *
+ * @remarks
+ * The text up to the seconds is remembered for the last second formatted, so a run of
+ * timestamps within one second costs a table lookup and one concatenation each.
+ */
 export const formatTimestamp = (epochMs: number, separator: ' ' | 'T' = ' ', digitsWanted: FractionDigits = 'minimal'): string => {
+  const second = Math.floor(epochMs / 1000)
+  const ms = epochMs - second * 1000
+  // false for NaN, infinities and fractions of a millisecond: those take the general path
+  if (Number.isInteger(ms)) {
+    if (second !== lastSecond || separator !== lastSeparator) {
+      const base = second * 1000
+      const d = Math.floor(base / MS_PER_DAY)
+      lastSecondText = `${formatDate(d)}${separator}${formatTime(base - d * MS_PER_DAY, 0)}`
+      lastSecond = second
+      lastSeparator = separator
+    }
+    if (digitsWanted !== 'minimal') return lastSecondText + fraction(ms, digitsWanted)
+    return ms === 0 ? lastSecondText : lastSecondText + MINIMAL_FRACTIONS[ms]!
+  }
   const days = Math.floor(epochMs / MS_PER_DAY)
   return `${formatDate(days)}${separator}${formatTime(epochMs - days * MS_PER_DAY, digitsWanted)}`
 }

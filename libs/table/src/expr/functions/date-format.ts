@@ -45,10 +45,20 @@ const tokenize = (pattern: string): Token[] => {
         i += 2
         continue
       }
-      const end = pattern.indexOf("'", i + 1)
-      if (end < 0) throw new DatePatternError(`Unterminated quote in date pattern '${pattern}'`)
-      lit += pattern.slice(i + 1, end).replace(/''/g, "'")
-      i = end + 1
+      // quoted text, where a doubled quote is one quote: 'o''clock' is o'clock
+      let j = i + 1
+      for (;;) {
+        if (j >= pattern.length) throw new DatePatternError(`Unterminated quote in date pattern '${pattern}'`)
+        if (pattern[j] === "'") {
+          if (pattern[j + 1] !== "'") break
+          lit += "'"
+          j += 2
+          continue
+        }
+        lit += pattern[j]
+        j++
+      }
+      i = j + 1
       continue
     }
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
@@ -156,7 +166,38 @@ const remember = <T>(cache: Map<string, T>, key: string, value: T): T => {
 }
 
 /**
+ * The length (ms) of the periods a token's text is constant over: its text is the same for all
+ * instants `t` with the same `Math.floor(t / unit)` (UTC has no offsets, so minutes, hours and
+ * days start at multiples of their length).
+ */
+const unitOf = (t: Token): number => {
+  if ('literal' in t) return MS_PER_DAY
+  switch (t.letter) {
+    case 'S':
+      return 1
+    case 's':
+      return 1000
+    case 'm':
+      return MS_PER_MINUTE
+    case 'H':
+    case 'k':
+    case 'K':
+    case 'h':
+    case 'a':
+      return MS_PER_HOUR
+    default:
+      // dates, week days, eras, and the constant zone letters
+      return MS_PER_DAY
+  }
+}
+
+/**
  * A formatter for a Java date-time pattern (cached by pattern).
+ *
+ * @remarks
+ * The formatter remembers its last text with the period of the pattern's finest field (the
+ * minute for `HH:mm`, the day for `yyyy-MM-dd`): instants within that period (consecutive
+ * records, mostly) get the same string without formatting it again.
  *
  * @throws DatePatternError for an unknown letter or an unterminated quote.
  */
@@ -164,9 +205,19 @@ export const dateFormatter = (pattern: string): DateFormatter => {
   const cached = formatters.get(pattern)
   if (cached !== undefined) return cached
   const tokens = tokenize(pattern)
+  const unit = tokens.reduce((u, t) => Math.min(u, unitOf(t)), MS_PER_DAY)
+  let lastPeriod = Number.NaN
+  let lastText = ''
   const fmt: DateFormatter = (ms) => {
+    const period = Math.floor(ms / unit)
+    // a fraction of a millisecond is formatted as it is, never from the remembered text
+    if (period === lastPeriod && Number.isInteger(ms)) return lastText
     let out = ''
     for (let i = 0; i < tokens.length; i++) out += formatToken(tokens[i]!, ms)
+    if (Number.isInteger(ms)) {
+      lastPeriod = period
+      lastText = out
+    }
     return out
   }
   return remember(formatters, pattern, fmt)

@@ -175,7 +175,50 @@ describe('formatting and parsing', () => {
     expect(dateFormatter("EEE, d MMM yyyy 'at' HH:mm:ss.SSS z")(t)).toBe('Sun, 5 Apr 2020 at 18:07:09.045 UTC')
     expect(dateFormatter('EEEE MMMM D')(t)).toBe('Sunday April 96')
     expect(dateFormatter("yyyyMMdd''HH")(t)).toBe("20200405'18")
+    // a doubled quote inside quoted text is one quote, as in Java
+    expect(dateFormatter("h 'o''clock' a")(t)).toBe("6 o'clock PM")
+    expect(dateParser("h 'o''clock' a")("6 o'clock PM")).toBe(18 * 3_600_000)
+    expect(() => dateFormatter("HH 'o''clock")).toThrow("Unterminated quote in date pattern 'HH 'o''clock'")
     expect(() => dateFormatter('yyyy-MM-dd q')).toThrow(/Unknown pattern letter 'q'/)
+  })
+
+  it('formats runs of nearby instants as it formats each one alone (the remembered last text)', () => {
+    // an independent formatter per pattern, from the JavaScript Date
+    const p = (n: number, w: number): string => String(n).padStart(w, '0')
+    const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+    const h12 = (d: Date): number => d.getUTCHours() % 12 || 12
+    const reference: Record<string, (d: Date) => string> = {
+      'yyyy-MM-dd': (d) => `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1, 2)}-${p(d.getUTCDate(), 2)}`,
+      'HH:mm': (d) => `${p(d.getUTCHours(), 2)}:${p(d.getUTCMinutes(), 2)}`,
+      'yyyy-MM-dd HH:mm:ss.SSS': (d) => d.toISOString().slice(0, 23).replace('T', ' '),
+      "hh 'o''clock' a": (d) => `${p(h12(d), 2)} o'clock ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`,
+      'EEE, d MMM': (d) => `${DAYS[d.getUTCDay()]}, ${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`,
+      ss: (d) => p(d.getUTCSeconds(), 2),
+      "'constant'": () => 'constant',
+    }
+    // a start and steps of up to two hours either way (most far smaller): runs within one
+    // second, minute, hour and day, and jumps back and forth across their boundaries
+    const step = fc.oneof(fc.integer({ min: -1500, max: 1500 }), fc.integer({ min: -7_200_000, max: 7_200_000 }), fc.constant(0))
+    fc.assert(
+      fc.property(fc.integer({ min: -30_000_000_000_000, max: 253_402_000_000_000 }), fc.array(step, { maxLength: 40 }), (start, steps) => {
+        let ms = start
+        for (const s of [0, ...steps]) {
+          ms += s
+          for (const [pattern, ref] of Object.entries(reference)) expect(dateFormatter(pattern)(ms), `${pattern} of ${new Date(ms).toISOString()}`).toBe(ref(new Date(ms)))
+        }
+      }),
+    )
+    // boundaries: the last millisecond of a day, minute, second and the first of the next
+    const f = dateFormatter('yyyy-MM-dd HH:mm')
+    expect([ts('2020-12-31T23:59:59.999'), ts('2021-01-01T00:00:00.000'), ts('2020-12-31T23:59:59.999')].map(f)).toEqual(['2020-12-31 23:59', '2021-01-01 00:00', '2020-12-31 23:59'])
+    expect([-1, 0, -1, -60_000, -60_001].map(dateFormatter('yyyy-MM-dd HH:mm:ss.SSS'))).toEqual([
+      '1969-12-31 23:59:59.999',
+      '1970-01-01 00:00:00.000',
+      '1969-12-31 23:59:59.999',
+      '1969-12-31 23:59:00.000',
+      '1969-12-31 23:58:59.999',
+    ])
   })
 
   it('parses with Java date patterns and round-trips with the formatter', () => {

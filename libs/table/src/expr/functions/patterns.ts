@@ -124,8 +124,27 @@ export const javaRegex = (source: string): { source: string; flags: string } => 
   return { source: s, flags }
 }
 
-/** A cached JavaScript `RegExp` for a Java regular expression (see {@link javaRegex}); `g` adds the global flag. */
+const javaCache = new Map<string, RegExp>()
+const javaCacheGlobal = new Map<string, RegExp>()
+
+/**
+ * A cached JavaScript `RegExp` for a Java regular expression (see {@link javaRegex}); `g` adds
+ * the global flag.
+ *
+ * @remarks
+ * Looked up by the Java source itself, so a pattern seen before is neither translated nor keyed
+ * again (one map lookup per call); each cache is cleared when it grows past 512 entries.
+ *
+ * @throws SyntaxError for an invalid expression (not cached: it throws again on every call).
+ */
 export const cachedJavaRegex = (source: string, global = false): RegExp => {
-  const j = javaRegex(source)
-  return cachedRegex(j.source, global ? `${j.flags}g` : j.flags)
+  const byJava = global ? javaCacheGlobal : javaCache
+  let re = byJava.get(source)
+  if (re === undefined) {
+    const j = javaRegex(source)
+    re = new RegExp(j.source, global ? `${j.flags}g` : j.flags)
+    if (byJava.size > 512) byJava.clear()
+    byJava.set(source, re)
+  }
+  return re
 }

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DataTypes as T } from '../../types/data-type.js'
-import { errs, fn, num, run, runCompiled, type Schema, sql, str, t, un, v } from '../test-support.js'
+import { compilePredicate, compileProjection, generatedSource } from '../compile.js'
+import { evaluate } from '../evaluate.js'
+import { errs, fn, num, resolveOk, run, runCompiled, type Schema, sql, str, t, testRuntime, un, v } from '../test-support.js'
 
 const S: Schema = [
   ['s', T.STRING()],
@@ -125,6 +128,103 @@ describe('string functions', () => {
       ["REGEXP_EXTRACT('foothebar', 'foo(.*?)(bar)', 3)", null],
       ["REGEXP_EXTRACT('x', 'y')", null],
     ])
+  })
+
+  it('SPLIT_INDEX agrees with splitting the whole string, for any text, separator and index', () => {
+    const split = sql('SPLIT_INDEX(s, sep, i)')
+    const schema: Schema = [
+      ['s', T.STRING()],
+      ['sep', T.STRING()],
+      ['i', T.INT()],
+    ]
+    // commons-lang's splitByWholeSeparatorPreserveAllTokens: every token, empty ones too
+    const reference = (s: string, sep: string, i: number): string | null => {
+      if (i < 0 || s === '') return null
+      const parts = s.split(sep)
+      return i < parts.length ? parts[i]! : null
+    }
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '/', ':'), maxLength: 14 }),
+        fc.constantFrom('/', '::', 'ab', 'aa', 'a/b:'),
+        fc.integer({ min: -2, max: 8 }),
+        (s, sep, i) => {
+          expect(run(split, schema, [s, sep, i])).toBe(reference(s, sep, i))
+        },
+      ),
+    )
+    expect(run(split, schema, ['https://www.nexmark.com/a/b/c/item.htm?query=1', '/', 3])).toBe('a')
+    expect(run(split, schema, ['a b\tc', '', 2])).toBe('c') // an empty separator splits at whitespace
+    expect(run(split, schema, [null, '/', 0])).toBe(null)
+  })
+
+  it('REGEXP_EXTRACT with a constant pattern: compiled once, equal to matching each record alone', () => {
+    const schema: Schema = [
+      ['url', T.STRING()],
+      ['channel', T.STRING()],
+    ]
+    const names = schema.map(([n]) => n)
+    const pattern = "'(&|^)channel_id=([^&]*)'"
+    // as Nexmark q21: the condition and the projection both extract, at two call sites
+    const rexes = [`REGEXP_EXTRACT(url, ${pattern}, 2)`, `REGEXP_EXTRACT(url, ${pattern}, 1)`, `REGEXP_EXTRACT(url, ${pattern})`, `REGEXP_EXTRACT(url, ${pattern}, 3)`].map((e) =>
+      resolveOk(sql(e), schema),
+    )
+    const factory = compileProjection(rexes, { fieldNames: names })
+    expect(generatedSource(factory)).not.toContain('channel_id')
+    const project = factory(testRuntime)
+    const predicate = compilePredicate(resolveOk(sql(`REGEXP_EXTRACT(url, ${pattern}, 2) IS NOT NULL`), schema), { fieldNames: names })(testRuntime)
+    // independently: the value of the first channel_id parameter at the start or after an '&'
+    const channelId = (url: string): [string, string, string] | null => {
+      for (let at = url.indexOf('channel_id='); at >= 0; at = url.indexOf('channel_id=', at + 1)) {
+        if (at > 0 && url[at - 1] !== '&') continue
+        const start = at + 'channel_id='.length
+        const end = url.indexOf('&', start)
+        const value = end < 0 ? url.slice(start) : url.slice(start, end)
+        const sep = at === 0 ? '' : '&'
+        return [value, sep, `${sep}channel_id=${value}`]
+      }
+      return null
+    }
+    const urls = [
+      'https://www.nexmark.com/x/y/z/item.htm?query=1&channel_id=1234',
+      'https://www.nexmark.com/x/y/z/item.htm?query=1',
+      'channel_id=7&a=b',
+      'a=1&channel_id=&b=2',
+      'xchannel_id=5&channel_id=6&channel_id=8',
+      '',
+    ]
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...urls), { maxLength: 12 }), (rows) => {
+        for (const url of rows) {
+          const m = channelId(url)
+          const expected = m === null ? [null, null, null, null] : [m[0], m[1], m[2], null]
+          // the same subject twice in a row, as a condition and a projection see it
+          expect(predicate([url, 'x']), url).toBe(m !== null)
+          expect(project([url, 'x']), url).toEqual(expected)
+          expect(rexes.map((r) => evaluate(r, [url, 'x'], [], testRuntime))).toEqual(expected)
+        }
+      }),
+    )
+    expect(project([null, 'x'])).toEqual([null, null, null, null])
+  })
+
+  it('REGEXP_EXTRACT: NULL for an invalid pattern, a group out of range or one that did not take part', () => {
+    const schema: Schema = [
+      ['s', T.STRING()],
+      ['r', T.STRING()],
+    ]
+    const cases: [string, readonly unknown[], unknown][] = [
+      ["REGEXP_EXTRACT(s, '(', 1)", ['abc', ''], null],
+      ["REGEXP_EXTRACT(s, '(a)|(b)', 1)", ['b', ''], null],
+      ["REGEXP_EXTRACT(s, '(a)|(b)', 2)", ['b', ''], 'b'],
+      ["REGEXP_EXTRACT(s, '(a)', -1)", ['a', ''], null],
+      ["REGEXP_EXTRACT(s, '(?i)B+')", ['abBc', ''], 'bB'],
+      ["REGEXP_EXTRACT(s, 'x++')", ['axxb', ''], 'xx'],
+      ['REGEXP_EXTRACT(s, r, 1)', ['k=v', '(\\w)='], 'k'],
+      ['REGEXP_EXTRACT(s, r, 1)', ['k=v', '('], null],
+      ['REGEXP_EXTRACT(s, r)', ['k=v', null], null],
+    ]
+    for (const [e, row, expected] of cases) expect(run(sql(e), schema, row), e).toBe(expected)
   })
 
   it('hashes, base64, UUID', () => {

@@ -16,7 +16,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { type DataType, DataTypes, MAX_LENGTH } from '../../types/data-type.js'
 import { varcharOf } from '../../types/coercion.js'
-import { type CallImpl, type FunctionDefinition, impl, inlined } from './definition.js'
+import { type CallImpl, type FunctionDefinition, impl, inlined, literalArg } from './definition.js'
 import { cachedJavaRegex } from './patterns.js'
 import { simple } from './signatures.js'
 
@@ -228,11 +228,26 @@ const pad = (left: boolean) => (base: string, len: number, padStr: string): stri
   return out.slice(0, len)
 }
 
+/**
+ * `SPLIT_INDEX(s, sep, index)`: the `index`-th (from 0) of the tokens between whole separators
+ * (empty tokens kept, as commons-lang's `splitByWholeSeparatorPreserveAllTokens`); an empty
+ * separator splits at whitespace. Scans with `indexOf` and slices only the token asked for.
+ */
 const splitIndex = (s: string, sep: string, index: number): string | null => {
   if (index < 0) return null
   if (s.length === 0) return null
-  const parts = sep === '' ? s.split(/\s/) : s.split(sep)
-  return index < parts.length ? parts[index]! : null
+  if (sep === '') {
+    const parts = s.split(/\s/)
+    return index < parts.length ? parts[index]! : null
+  }
+  let start = 0
+  for (let i = 0; i < index; i++) {
+    const at = s.indexOf(sep, start)
+    if (at < 0) return null
+    start = at + sep.length
+  }
+  const end = s.indexOf(sep, start)
+  return end < 0 ? s.slice(start) : s.slice(start, end)
 }
 
 const REGEXP = simple({
@@ -265,6 +280,50 @@ const REGEXP_REPLACE = simple({
   },
 })
 
+/** The group `index` of the first match of `re` in `s`, `null` without a match or for a group that did not take part. */
+const extractGroup = (re: RegExp, s: string, index: number): string | null => {
+  const m = re.exec(s)
+  if (m === null || index < 0 || index >= m.length) return null
+  return m[index] ?? null
+}
+
+const regexpExtract = (s: string, r: string, index = 0): string | null => {
+  let re: RegExp
+  try {
+    re = cachedJavaRegex(r)
+  } catch {
+    return null
+  }
+  return extractGroup(re, s, index)
+}
+
+/** The last subject a (non-global, so stateless) regular expression was run on by `REGEXP_EXTRACT`, and its match. */
+interface LastMatch {
+  subject: string | undefined
+  match: RegExpExecArray | null
+}
+
+const lastMatches = new WeakMap<RegExp, LastMatch>()
+
+/** The last match of a regular expression, shared by the call sites with the same constant pattern. */
+const lastMatchOf = (re: RegExp): LastMatch => {
+  let m = lastMatches.get(re)
+  if (m === undefined) {
+    m = { subject: undefined, match: null }
+    lastMatches.set(re, m)
+  }
+  return m
+}
+
+/** A compiled Java regular expression, or `undefined` when it is invalid. */
+const compileJavaOrUndefined = (r: string): RegExp | undefined => {
+  try {
+    return cachedJavaRegex(r)
+  } catch {
+    return undefined
+  }
+}
+
 const REGEXP_EXTRACT = simple({
   name: 'REGEXP_EXTRACT',
   forms: [
@@ -273,14 +332,29 @@ const REGEXP_EXTRACT = simple({
   ],
   returns: () => STRING(),
   nullableResult: true,
-  fn: (s: string, r: string, index = 0) => {
-    try {
-      const m = cachedJavaRegex(r).exec(s)
+  // a constant pattern (and group) is compiled once per call site: the generated code calls a
+  // function of the subject alone, with no per-record translation or cache lookup
+  specialize: ({ args }) => {
+    const pattern = literalArg(args, 1)
+    const index = args.length > 2 ? literalArg(args, 2) : 0
+    if (typeof pattern !== 'string' || typeof index !== 'number') return impl(regexpExtract)
+    const re = compileJavaOrUndefined(pattern)
+    if (re === undefined) return inlined(() => null, () => 'null')
+    const memo = lastMatchOf(re)
+    const one = (s: string): string | null => {
+      // the same subject as the last call (a condition and a projection of one row): its match
+      if (s !== memo.subject) {
+        memo.match = re.exec(s)
+        memo.subject = s
+      }
+      const m = memo.match
       if (m === null || index < 0 || index >= m.length) return null
       return m[index] ?? null
-    } catch {
-      return null
     }
+    return inlined(
+      (s: string, r: string, i = 0) => (r === pattern && i === index ? one(s) : regexpExtract(s, r, i)),
+      ([s], k) => `${k(one)}(${s})`,
+    )
   },
 })
 

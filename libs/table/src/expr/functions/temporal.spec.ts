@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { type DataType, DataTypes as T } from '../../types/data-type.js'
 import { fixedRuntime } from '../runtime.js'
-import { errs, runCompiled, type Schema, sql, t, testRuntime, v } from '../test-support.js'
+import { compileProjection, generatedSource } from '../compile.js'
+import { evaluate } from '../evaluate.js'
+import { errs, resolveOk, runCompiled, type Schema, sql, t, testRuntime, v } from '../test-support.js'
 import { formatDate, formatTime, formatTimestamp } from './datetime.js'
 
 const T0 = "TIMESTAMP '2020-04-15 08:05:09.123'"
@@ -109,6 +111,38 @@ describe('formatting and parsing functions', () => {
     expect(v("DATE_FORMAT('2020-04-15 08:05:09', 'MMM d, yyyy')")).toBe('Apr 15, 2020')
     expect(v("DATE_FORMAT('nonsense', 'yyyy')")).toBe(null)
     expect(errs(`DATE_FORMAT(${T0}, 'yyyy-qq')`)[0]![0]).toMatch(/Unknown pattern letter 'q'/)
+  })
+
+  it('DATE_FORMAT over records: a constant pattern compiled once, a pattern per record, NULLs', () => {
+    const schema: Schema = [
+      ['ts', T.TIMESTAMP(3)],
+      ['p', T.STRING()],
+    ]
+    const names = schema.map(([n]) => n)
+    const rexes = ["DATE_FORMAT(ts, 'yyyy-MM-dd')", "DATE_FORMAT(ts, 'HH:mm')", 'DATE_FORMAT(ts, p)'].map((e) => resolveOk(sql(e), schema))
+    const factory = compileProjection(rexes, { fieldNames: names })
+    // the constant patterns are not handed to the generated code per record (the column one is)
+    expect(generatedSource(factory)).not.toMatch(/yyyy-MM-dd|HH:mm/)
+    const project = factory(testRuntime)
+    const iso = (ms: number): string => new Date(ms).toISOString()
+    const byPattern: Record<string, (ms: number) => string> = {
+      'yyyy-MM-dd': (ms) => iso(ms).slice(0, 10),
+      'HH:mm': (ms) => iso(ms).slice(11, 16),
+      'yyyy-MM-dd HH:mm:ss.SSS': (ms) => iso(ms).slice(0, 23).replace('T', ' '),
+    }
+    const patterns = Object.keys(byPattern)
+    let ms = Date.UTC(2015, 6, 14, 23, 58, 59, 500)
+    for (let i = 0; i < 400; i++) {
+      // mostly forward by up to 1.7 s, sometimes back: across minutes, hours and midnight
+      ms += i % 7 === 6 ? -45_000 : (i * 7919) % 1700
+      const p = patterns[i % patterns.length]!
+      const row = [ms, p]
+      const expected = [byPattern['yyyy-MM-dd']!(ms), byPattern['HH:mm']!(ms), byPattern[p]!(ms)]
+      expect(project(row), `${iso(ms)} ${p}`).toEqual(expected)
+      expect(rexes.map((r) => evaluate(r, row, [], testRuntime))).toEqual(expected)
+    }
+    expect(project([null, 'HH:mm'])).toEqual([null, null, null])
+    expect(project([0, null])).toEqual(['1970-01-01', '00:00', null])
   })
 
   it('TO_TIMESTAMP, TO_DATE: NULL when the string does not parse', () => {

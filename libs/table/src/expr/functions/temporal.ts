@@ -18,7 +18,7 @@ import type { TimeUnit } from '../../sql/ast.js'
 import { type DataType, DataTypes, formatType, isRowtime, isTimestamp, withoutTimeAttribute } from '../../types/data-type.js'
 import type { ExprRuntime } from '../runtime.js'
 import { numericFloorCeil } from './arithmetic.js'
-import { DatePatternError, dateFormatter, dateParser } from './date-format.js'
+import { DatePatternError, type DateFormatter, dateFormatter, dateParser } from './date-format.js'
 import {
   ceilDate,
   ceilTime,
@@ -238,7 +238,7 @@ const DATE_FORMAT = simple({
   ],
   returns: (_t, args) => checkPattern(args, 1) ?? DataTypes.STRING(),
   nullableResult: true,
-  specialize: ({ argTypes, site }) => {
+  specialize: ({ args, argTypes, site }) => {
     const fmt = formatterAt(site)
     if (argTypes[0]!.kind === 'CHAR' || argTypes[0]!.kind === 'VARCHAR') {
       return impl((s: string, p: string) => {
@@ -246,7 +246,17 @@ const DATE_FORMAT = simple({
         return ms === undefined ? null : fmt(p)(ms)
       })
     }
-    return impl((ms: number, p: string) => fmt(p)(ms))
+    const general = (ms: number, p: string): string => fmt(p)(ms)
+    // a constant pattern is compiled once: the generated code calls its formatter directly
+    const pattern = literalArg(args, 1)
+    if (typeof pattern !== 'string') return impl(general)
+    let formatter: DateFormatter
+    try {
+      formatter = dateFormatter(pattern)
+    } catch {
+      return impl(general) // an invalid pattern fails per record, with the call site
+    }
+    return inlined((ms: number, p: string) => (p === pattern ? formatter(ms) : general(ms, p)), ([ms], k) => `${k(formatter)}(${ms})`)
   },
 })
 
