@@ -5,7 +5,8 @@
  * @remarks
  * Per-record code. An implementation reads its arguments from the row's fields by index (the
  * handle has already applied the `FILTER` and skipped NULL arguments) and updates its
- * accumulator in place, or replaces it in the slot when it is a number. Accumulators are plain
+ * accumulator in place, or replaces it in the slot when it is a number. The `DISTINCT` calls
+ * over the same arguments are one {@link DistinctGroup} around their functions. Accumulators are plain
  * data: numbers, strings, `null`, arrays and `Map`s, which both state backends store and
  * checkpoints copy.
  *
@@ -13,6 +14,7 @@
  */
 import { SqlRuntimeError } from '../errors.js'
 import type { DataType } from '../types/data-type.js'
+import { isString } from '../types/data-type.js'
 import type { UserAggregateFunction } from './aggregate-call.js'
 import type { IntWidth } from './agg-values.js'
 import { compareValues, intWidthOf, isPrimitiveType, mulInt, roundDecimal, tupleKey, valueKey, valuesEqual, wrapInt } from './agg-values.js'
@@ -372,12 +374,15 @@ export class MinMaxImpl implements AggImpl {
     private readonly max: boolean,
     argType?: DataType,
   ) {
-    // values that are JavaScript numbers compare with < and > (as compareValues does: NaN never replaces)
+    // values that are JavaScript numbers compare with < and > (as compareValues does: NaN never replaces),
+    // strings by code point
     const op = max ? '>' : '<'
     this.inline =
       argType !== undefined && isNumberType(argType)
         ? { add: (s, v) => `{ const c = ${s}; if (c === null || ${v} ${op} c) ${s} = ${v}; }`, value: (s) => s }
-        : { value: (s) => s }
+        : argType !== undefined && isString(argType)
+          ? { add: (s, v) => `{ const c = ${s}; if (c === null || (${v} !== c && H.compareStrings(${v}, c) ${op} 0)) ${s} = ${v}; }`, value: (s) => s }
+          : { value: (s) => s }
   }
   create(): unknown {
     return null
@@ -791,37 +796,109 @@ export class UdafImpl implements AggImpl {
 // ---------------------------------------------------------------------------------------------
 // DISTINCT
 
+/** One call of a {@link DistinctGroup}: where its accumulator is and which function it computes. */
+export interface DistinctMember {
+  /** The call's slot in the handle's accumulators (relative to the handle's base). */
+  readonly slot: number
+  /** The function over the distinct values (`COUNT` for `COUNT(DISTINCT x)`). */
+  readonly inner: AggImpl
+}
+
+/** The most calls one {@link DistinctGroup} shares its map among: one bit each in a small integer. */
+export const MAX_DISTINCT_MEMBERS = 30
+
 /**
- * `DISTINCT` over another function: `[counts, values, innerAcc]`, a count per distinct argument
- * value (or tuple); the inner function sees a value when its count becomes positive and loses it
- * when the count drops back to 0.
+ * The `DISTINCT` calls over the same arguments, sharing one map of the distinct values (Flink's
+ * distinct view shared by the calls that differ only by their `FILTER` or function): each row's
+ * value is looked up once for all of them.
+ *
+ * @remarks
+ * The calls are the group's members, numbered `0..m-1` (at most {@link MAX_DISTINCT_MEMBERS}); a
+ * row reaches {@link DistinctGroup.add} with a mask of the members whose `FILTER` it passes (bit
+ * `j` for member `j`), its arguments already checked for NULLs. Member `j`'s function sees a value
+ * when the value first passes its filter, and (with retraction) loses it when the last such row is
+ * retracted.
+ *
+ * The first member's slot (the lead) holds `[map, values, innerAcc]`: `map` from a distinct value
+ * (its key: the value itself when primitive, else an encoded string) to what the members saw of
+ * it, `values` from keys to values (the value, or the argument tuple) when keys are not the
+ * values themselves, else `null`, and the lead's own accumulator; every other member's slot holds
+ * its own accumulator. What `map` holds per key:
+ * - without retraction (insert-only input), the mask of the members that saw it (`1` for one
+ *   member), so a value already seen by every member of a row costs one lookup;
+ * - with retraction, per member the count of rows with that value that passed its filter: a number
+ *   for one member (the layout of a single `DISTINCT` call), an array of numbers for several.
+ *   Counts may go below 0 (a retraction before its row); a member holds a value while its count is
+ *   positive, and a key goes when every count is 0.
  */
-export class DistinctImpl implements AggImpl {
+export class DistinctGroup {
   readonly retractable: boolean
   readonly mergeable: boolean
+  /** The lead member's slot. */
+  readonly lead: number
+  /** The number of members. */
+  readonly size: number
+  private readonly slots: readonly number[]
+  private readonly inners: readonly AggImpl[]
   /** Whether the one argument's values are their own keys (so `values` is not kept). */
   private readonly primitive: boolean
   private readonly single: boolean
   /** The arguments of a row, reused to build tuple keys. */
   private readonly tuple: unknown[]
-  /** Sparse fields, reused to replay a distinct value into the inner function on merge. */
+  /** Sparse fields, reused to replay a distinct value into the members' functions on merge. */
   private readonly replay: unknown[]
 
   constructor(
-    private readonly inner: AggImpl,
+    members: readonly DistinctMember[],
     private readonly args: readonly number[],
     argTypes: readonly DataType[],
+    /** Whether the group keeps counts (and can retract) or only masks (insert-only input). */
+    private readonly retraction: boolean,
   ) {
-    this.retractable = inner.retractable
-    this.mergeable = inner.mergeable
+    if (members.length === 0 || members.length > MAX_DISTINCT_MEMBERS)
+      throw new SqlRuntimeError(`A distinct group has 1 to ${MAX_DISTINCT_MEMBERS} members, not ${members.length}.`)
+    this.size = members.length
+    this.slots = members.map((m) => m.slot)
+    this.inners = members.map((m) => m.inner)
+    this.lead = members[0]!.slot
+    this.retractable = retraction && members.every((m) => m.inner.retractable)
+    this.mergeable = members.every((m) => m.inner.mergeable)
     this.single = args.length === 1
     this.primitive = this.single && isPrimitiveType(argTypes[0]!)
     this.tuple = new Array<unknown>(args.length)
     this.replay = new Array<unknown>(args.length === 0 ? 0 : Math.max(...args) + 1)
   }
 
-  create(): unknown {
-    return [new Map<unknown, number>(), this.primitive ? null : new Map<unknown, unknown>(), this.inner.create()]
+  /**
+   * Straight-line source for {@link DistinctGroup.add}, for a generated handle: adds the row
+   * whose (only) argument is in variable `v` for the members in the mask in variable `m`, the
+   * accumulators being `h[b + slot]`; `undefined` when the group must be called instead (with
+   * retraction, when keys are not the values themselves, or a member has no inline `add`).
+   */
+  addCode(v: string, m: string): string | undefined {
+    if (this.retraction || !this.single || !this.primitive) return undefined
+    const adds: string[] = []
+    for (let j = 0; j < this.size; j++) {
+      const add = this.inners[j]!.inline?.add
+      if (add === undefined) return undefined
+      const code = add(j === 0 ? 'dL[2]' : `h[b + ${this.slots[j]!}]`, v)
+      adds.push(this.size === 1 ? code : `if ((dX & ${1 << j}) !== 0) { ${code} }`)
+    }
+    const lead = `const dL = h[b + ${this.lead}]; const dM = dL[0];`
+    if (this.size === 1) return `{ ${lead} if (dM.get(${v}) === undefined) { dM.set(${v}, 1); ${adds.join(' ')} } }`
+    return `{ ${lead} const dO = dM.get(${v}); const dS = dO === undefined ? 0 : dO; const dX = ${m} & ~dS; if (dX !== 0) { dM.set(${v}, dS | dX); ${adds.join(' ')} } }`
+  }
+
+  /** Writes new accumulators into the members' slots at `base`. */
+  create(h: unknown[], base: number): void {
+    const inners = this.inners
+    h[base + this.lead] = [new Map<unknown, unknown>(), this.primitive ? null : new Map<unknown, unknown>(), inners[0]!.create()]
+    for (let j = 1; j < inners.length; j++) h[base + this.slots[j]!] = inners[j]!.create()
+  }
+
+  /** Member `j`'s result, from the accumulators at `base`. */
+  value(h: readonly unknown[], base: number, j: number): unknown {
+    return j === 0 ? this.inners[0]!.value((h[base + this.lead] as unknown[])[2]) : this.inners[j]!.value(h[base + this.slots[j]!])
   }
 
   private keyOf(fields: readonly unknown[]): unknown {
@@ -843,22 +920,7 @@ export class DistinctImpl implements AggImpl {
     return t
   }
 
-  add(h: unknown[], i: number, fields: readonly unknown[]): void {
-    const acc = h[i] as unknown[]
-    const k = this.keyOf(fields)
-    const c = bump(acc, k, this.primitive ? k : this.stored(fields), 1)
-    if (c === 1) this.inner.add(acc, 2, fields)
-  }
-
-  sub(h: unknown[], i: number, fields: readonly unknown[]): void {
-    const acc = h[i] as unknown[]
-    const k = this.keyOf(fields)
-    const values = acc[1] as Map<unknown, unknown> | null
-    const c = bump(acc, k, values === null ? k : this.stored(fields), -1)
-    if (c === 0) this.inner.sub(acc, 2, fields)
-  }
-
-  /** The fields of a stored distinct value, for the inner function. */
+  /** The fields of a stored distinct value, for the members' functions. */
   private replayFields(stored: unknown): readonly unknown[] {
     const r = this.replay
     const args = this.args
@@ -867,21 +929,170 @@ export class DistinctImpl implements AggImpl {
     return r
   }
 
-  merge(h: unknown[], i: number, other: unknown): void {
-    const acc = h[i] as unknown[]
-    const o = other as unknown[]
-    const counts = acc[0] as Map<unknown, number>
+  /** Adds the row's value to the functions of the members in `bits`. */
+  private addTo(h: unknown[], base: number, lead: unknown[], fields: readonly unknown[], bits: number): void {
+    if ((bits & 1) !== 0) this.inners[0]!.add(lead, 2, fields)
+    const inners = this.inners
+    for (let j = 1; j < inners.length; j++) if ((bits & (1 << j)) !== 0) inners[j]!.add(h, base + this.slots[j]!, fields)
+  }
+
+  /** Takes the row's value out of the functions of the members in `bits`. */
+  private subFrom(h: unknown[], base: number, lead: unknown[], fields: readonly unknown[], bits: number): void {
+    if ((bits & 1) !== 0) this.inners[0]!.sub(lead, 2, fields)
+    const inners = this.inners
+    for (let j = 1; j < inners.length; j++) if ((bits & (1 << j)) !== 0) inners[j]!.sub(h, base + this.slots[j]!, fields)
+  }
+
+  /** Adds a row (non-null arguments) for the members in `mask` (not 0). */
+  add(h: unknown[], base: number, fields: readonly unknown[], mask: number): void {
+    const lead = h[base + this.lead] as unknown[]
+    const map = lead[0] as Map<unknown, unknown>
+    const k = this.keyOf(fields)
+    const old = map.get(k)
+    if (!this.retraction) {
+      // masks: a value every member of the row has seen costs this one lookup
+      if (this.size === 1) {
+        // any entry means seen (a single DISTINCT call of an older layout kept counts here)
+        if (old !== undefined) return
+        map.set(k, 1)
+      } else {
+        const seen = old === undefined ? 0 : (old as number)
+        const fresh = mask & ~seen
+        if (fresh === 0) return
+        map.set(k, seen | fresh)
+        mask = fresh
+      }
+      if (old === undefined && lead[1] !== null) (lead[1] as Map<unknown, unknown>).set(k, this.stored(fields))
+      this.addTo(h, base, lead, fields, mask)
+      return
+    }
+    if (this.size === 1) {
+      const c = (old === undefined ? 0 : (old as number)) + 1
+      if (c === 0) this.remove(lead, k)
+      else {
+        map.set(k, c)
+        if (old === undefined && lead[1] !== null) (lead[1] as Map<unknown, unknown>).set(k, this.stored(fields))
+      }
+      if (c === 1) this.inners[0]!.add(lead, 2, fields)
+      return
+    }
+    let counts = old as number[] | undefined
+    if (counts === undefined) {
+      counts = this.zeros()
+      map.set(k, counts)
+      if (lead[1] !== null) (lead[1] as Map<unknown, unknown>).set(k, this.stored(fields))
+    }
+    let fresh = 0
+    let zero = false
+    for (let j = 0; j < counts.length; j++) {
+      if ((mask & (1 << j)) === 0) continue
+      const c = ++counts[j]!
+      if (c === 1) fresh |= 1 << j
+      else if (c === 0) zero = true
+    }
+    if (zero && allZero(counts)) this.remove(lead, k)
+    if (fresh !== 0) this.addTo(h, base, lead, fields, fresh)
+  }
+
+  /** Takes a row (non-null arguments) back out for the members in `mask` (not 0). */
+  sub(h: unknown[], base: number, fields: readonly unknown[], mask: number): void {
+    if (!this.retraction) throw cannotRetract('DISTINCT')
+    const lead = h[base + this.lead] as unknown[]
+    const map = lead[0] as Map<unknown, unknown>
+    const k = this.keyOf(fields)
+    const old = map.get(k)
+    if (this.size === 1) {
+      const c = (old === undefined ? 0 : (old as number)) - 1
+      if (c === 0) this.remove(lead, k)
+      else {
+        map.set(k, c)
+        if (old === undefined && lead[1] !== null) (lead[1] as Map<unknown, unknown>).set(k, this.stored(fields))
+      }
+      if (c === 0) this.inners[0]!.sub(lead, 2, fields)
+      return
+    }
+    let counts = old as number[] | undefined
+    if (counts === undefined) {
+      counts = this.zeros()
+      map.set(k, counts)
+      if (lead[1] !== null) (lead[1] as Map<unknown, unknown>).set(k, this.stored(fields))
+    }
+    let gone = 0
+    for (let j = 0; j < counts.length; j++) {
+      if ((mask & (1 << j)) === 0) continue
+      if (--counts[j]! === 0) gone |= 1 << j
+    }
+    if (gone !== 0 && allZero(counts)) this.remove(lead, k)
+    if (gone !== 0) this.subFrom(h, base, lead, fields, gone)
+  }
+
+  /** Merges the group's accumulators at `otherBase` of `other` into those at `base` of `h`, leaving `other` unchanged. */
+  merge(h: unknown[], base: number, other: readonly unknown[], otherBase: number): void {
+    const lead = h[base + this.lead] as unknown[]
+    const map = lead[0] as Map<unknown, unknown>
+    const values = lead[1] as Map<unknown, unknown> | null
+    const o = other[otherBase + this.lead] as unknown[]
     const oValues = o[1] as Map<unknown, unknown> | null
-    for (const [k, c] of o[0] as Map<unknown, number>) {
-      const before = counts.get(k) ?? 0
+    const size = this.size
+    for (const [k, theirs] of o[0] as Map<unknown, unknown>) {
       const stored = oValues === null ? k : oValues.get(k)
-      const after = bump(acc, k, stored, c)
-      if (before <= 0 && after > 0) this.inner.add(acc, 2, this.replayFields(stored))
-      else if (before > 0 && after <= 0) this.inner.sub(acc, 2, this.replayFields(stored))
+      const old = map.get(k)
+      if (!this.retraction) {
+        // masks (a single member: any entry means seen)
+        const seen = old === undefined ? 0 : size === 1 ? 1 : (old as number)
+        const fresh = (size === 1 ? 1 : (theirs as number)) & ~seen
+        if (fresh === 0) continue
+        map.set(k, seen | fresh)
+        if (old === undefined && values !== null) values.set(k, stored)
+        this.addTo(h, base, lead, this.replayFields(stored), fresh)
+      } else if (size === 1) {
+        const before = old === undefined ? 0 : (old as number)
+        const after = before + (theirs as number)
+        if (after === 0) this.remove(lead, k)
+        else {
+          map.set(k, after)
+          if (old === undefined && values !== null) values.set(k, stored)
+        }
+        if (before <= 0 && after > 0) this.inners[0]!.add(lead, 2, this.replayFields(stored))
+        else if (before > 0 && after <= 0) this.inners[0]!.sub(lead, 2, this.replayFields(stored))
+      } else {
+        let counts = old as number[] | undefined
+        if (counts === undefined) {
+          counts = this.zeros()
+          map.set(k, counts)
+          if (values !== null) values.set(k, stored)
+        }
+        const t = theirs as readonly number[]
+        let added = 0
+        let gone = 0
+        for (let j = 0; j < size; j++) {
+          const before = counts[j]!
+          const after = before + t[j]!
+          counts[j] = after
+          if (before <= 0 && after > 0) added |= 1 << j
+          else if (before > 0 && after <= 0) gone |= 1 << j
+        }
+        if (allZero(counts)) this.remove(lead, k)
+        if (added !== 0) this.addTo(h, base, lead, this.replayFields(stored), added)
+        if (gone !== 0) this.subFrom(h, base, lead, this.replayFields(stored), gone)
+      }
     }
   }
 
-  value(acc: unknown): unknown {
-    return this.inner.value((acc as unknown[])[2])
+  private zeros(): number[] {
+    const z = new Array<number>(this.size)
+    for (let j = 0; j < z.length; j++) z[j] = 0
+    return z
   }
+
+  /** Forgets key `k`. */
+  private remove(lead: unknown[], k: unknown): void {
+    ;(lead[0] as Map<unknown, unknown>).delete(k)
+    if (lead[1] !== null) (lead[1] as Map<unknown, unknown>).delete(k)
+  }
+}
+
+const allZero = (counts: readonly number[]): boolean => {
+  for (let j = 0; j < counts.length; j++) if (counts[j] !== 0) return false
+  return true
 }

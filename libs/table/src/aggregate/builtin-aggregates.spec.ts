@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { DataType } from '../types/data-type.js'
 import { DataTypes, formatType } from '../types/data-type.js'
-import type { AggregateCall, UserAggregateFunction } from './aggregate-call.js'
+import type { AggregateCall, AggsHandle, UserAggregateFunction } from './aggregate-call.js'
 import { AGGREGATE_NAMES, createAggsHandle, createSlottedAggsHandle, inferAggregateType } from './builtin-aggregates.js'
 
 const INT = DataTypes.INT()
@@ -449,5 +449,176 @@ describe('createAggsHandle: generated steps', () => {
     expect(h.getValue(accs)).toEqual([4, 11, 7])
     h.merge(accs, accs.slice())
     expect(h.getValue(accs)).toEqual([8, 22, 7])
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+// DISTINCT calls sharing one map per argument list
+
+describe('createAggsHandle: DISTINCT calls over the same arguments', () => {
+  // rows [x, y, f1, f2]
+  const dist = (name: string, args: number[], filterArg?: number): AggregateCall => ({
+    ...agg(name, args.map((a) => (a === 1 ? STRING : INT)), { distinct: true }),
+    args,
+    ...(filterArg === undefined ? {} : { filterArg }),
+  })
+  const CALLS: AggregateCall[] = [
+    dist('COUNT', [0]),
+    dist('COUNT', [0], 2),
+    { ...agg('COUNT', []), filterArg: 2 },
+    dist('COUNT', [0], 3),
+    dist('SUM', [0], 2),
+    dist('MAX', [0], 3),
+    dist('COUNT', [0, 1], 3),
+    dist('COUNT', [0, 1]),
+    dist('COUNT', [1]),
+    dist('LISTAGG', [1], 2),
+    agg('SUM', [INT]),
+  ]
+  type R = [number | null, string | null, boolean | null, boolean | null]
+  const rowArb: fc.Arbitrary<R> = fc.tuple(fc.option(fc.integer({ min: 0, max: 4 })), fc.option(fc.constantFrom('a', 'b', 'c')), fc.option(fc.boolean()), fc.option(fc.boolean()))
+
+  /** Each call's result over the (net) rows, computed directly; LISTAGG as its sorted values. */
+  const bruteForce = (calls: readonly AggregateCall[], rows: readonly unknown[][]): unknown[] =>
+    calls.map((c) => {
+      const counted = rows.filter((r) => (c.filterArg === undefined || r[c.filterArg] === true) && c.args.every((a) => r[a] !== null))
+      const name = c.name.toUpperCase()
+      if (!c.distinct) {
+        if (name === 'COUNT') return counted.length
+        return counted.length === 0 ? null : counted.reduce((s, r) => s + (r[c.args[0]!] as number), 0)
+      }
+      const keys = new Map<string, unknown[]>()
+      for (const r of counted) keys.set(JSON.stringify(c.args.map((a) => r[a])), c.args.map((a) => r[a]))
+      const firsts = [...keys.values()].map((t) => t[0])
+      if (name === 'COUNT') return keys.size
+      if (firsts.length === 0) return null
+      if (name === 'SUM') return (firsts as number[]).reduce((s, v) => s + v, 0)
+      if (name === 'MAX') return Math.max(...(firsts as number[]))
+      return (firsts as string[]).sort()
+    })
+
+  const results = (h: AggsHandle, accs: unknown[]): unknown[] =>
+    h.getValue(accs).map((v, i) => (CALLS[i]!.name === 'LISTAGG' && typeof v === 'string' ? v.split(',').sort() : v))
+
+  /** A changelog: rows added, or (with retraction) an earlier live row taken back. */
+  const opsArb = (retraction: boolean) => fc.array(fc.oneof(rowArb.map((row) => ({ add: true as const, row })), fc.nat().map((pick) => ({ add: false as const, pick }))), { maxLength: 40 }).map((ops) => (retraction ? ops : ops.filter((o) => o.add)))
+
+  for (const retraction of [true, false])
+    it(`give what each computes alone over the net rows, generated or looping (${retraction ? 'with' : 'without'} retraction)`, () => {
+      fc.assert(
+        fc.property(opsArb(retraction), (ops) => {
+          const handles = [createAggsHandle(CALLS, { retraction }), createAggsHandle(CALLS, { retraction, compile: false })]
+          const accs = handles.map((h) => h.createAccumulators())
+          const live: R[] = []
+          for (const op of ops) {
+            if (op.add) {
+              live.push(op.row)
+              handles.forEach((h, k) => h.accumulate(accs[k]!, op.row))
+            } else {
+              if (live.length === 0) continue
+              const [row] = live.splice(op.pick % live.length, 1)
+              handles.forEach((h, k) => h.retract(accs[k]!, row!))
+            }
+            const expected = bruteForce(CALLS, live)
+            handles.forEach((h, k) => expect(results(h, accs[k]!)).toEqual(expected))
+          }
+        }),
+        { numRuns: 150 },
+      )
+    })
+
+  for (const retraction of [true, false])
+    it(`merge the accumulators of two parts into those of both, leaving the other alone (${retraction ? 'with' : 'without'} retraction)`, () => {
+      // with retraction, part b may take back rows of part a: its counts go below 0 until merged
+      fc.assert(
+        fc.property(fc.array(rowArb, { maxLength: 20 }), fc.array(rowArb, { maxLength: 20 }), fc.array(fc.nat(), { maxLength: retraction ? 10 : 0 }), (a, b, picks) => {
+          const h = createAggsHandle(CALLS, { retraction })
+          const x = h.createAccumulators()
+          const y = h.createAccumulators()
+          for (const r of a) h.accumulate(x, r)
+          for (const r of b) h.accumulate(y, r)
+          const net = [...a, ...b]
+          const fromA = [...a]
+          for (const p of picks) {
+            if (fromA.length === 0) break
+            const [r] = fromA.splice(p % fromA.length, 1)
+            h.retract(y, r!)
+            net.splice(net.indexOf(r!), 1)
+          }
+          const yBefore = structuredClone(y)
+          h.merge(x, y)
+          expect(results(h, x)).toEqual(bruteForce(CALLS, net))
+          expect(y).toEqual(yBefore)
+        }),
+        { numRuns: 150 },
+      )
+    })
+
+  it('keep one map per argument list, whatever the FILTERs and functions', () => {
+    const maps = (accs: unknown[]): number => {
+      let n = 0
+      const walk = (v: unknown): void => {
+        if (v instanceof Map) n++
+        if (Array.isArray(v)) v.forEach(walk)
+      }
+      accs.forEach(walk)
+      return n
+    }
+    // [x], [x, y] (a tuple: its values are kept too), [y]; with retraction MAX keeps its own multiset
+    expect(maps(createAggsHandle(CALLS, { retraction: false }).createAccumulators())).toBe(1 + 2 + 1)
+    expect(maps(createAggsHandle(CALLS, { retraction: true }).createAccumulators())).toBe(1 + 2 + 1 + 1)
+    // Nexmark q16: 8 COUNT(DISTINCT) over 2 columns, 4 filters each
+    const q16 = [0, 1].flatMap((a) => [undefined, 2, 3, 4].map((f) => dist('COUNT', [a], f)))
+    expect(maps(createAggsHandle(q16, { retraction: false }).createAccumulators())).toBe(2)
+  })
+
+  it('share a map among at most 30 calls, and the next calls start another', () => {
+    // 40 calls COUNT(DISTINCT x) FILTER (WHERE f_i), over rows [x, f_0 ... f_39]
+    const calls = Array.from({ length: 40 }, (_, i) => ({ ...agg('COUNT', [INT], { distinct: true }), filterArg: 1 + i }))
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 })), { maxLength: 30 }), fc.boolean(), (parts, retraction) => {
+        const rows = parts.map(([x, fs]) => [x, ...fs])
+        const h = createAggsHandle(calls, { retraction })
+        const accs = h.createAccumulators()
+        for (const r of rows) h.accumulate(accs, r)
+        expect(h.getValue(accs)).toEqual(bruteForce(calls, rows))
+        if (retraction && rows.length > 0) {
+          h.retract(accs, rows[0]!)
+          expect(h.getValue(accs)).toEqual(bruteForce(calls, rows.slice(1)))
+        }
+      }),
+      { numRuns: 50 },
+    )
+  })
+
+  it('keep plain data: a structured clone continues where the original was', () => {
+    for (const retraction of [true, false]) {
+      const h = createAggsHandle(CALLS, { retraction })
+      const rows: R[] = [
+        [1, 'a', true, false],
+        [2, 'b', false, true],
+        [1, 'b', true, true],
+        [3, null, null, true],
+      ]
+      const accs = h.createAccumulators()
+      for (const r of rows) h.accumulate(accs, r)
+      const copy = structuredClone(accs)
+      const more: R[] = [
+        [3, 'c', true, false],
+        [2, 'b', true, true],
+      ]
+      for (const a of [accs, copy]) for (const r of more) h.accumulate(a, r)
+      if (retraction) for (const a of [accs, copy]) h.retract(a, rows[2]!)
+      expect(results(h, copy)).toEqual(results(h, accs))
+      expect(results(h, copy)).toEqual(bruteForce(CALLS, retraction ? [rows[0]!, rows[1]!, rows[3]!, ...more] : [...rows, ...more]))
+    }
+  })
+
+  it('without retraction support, refuse to retract', () => {
+    const h = createAggsHandle([dist('COUNT', [0]), dist('COUNT', [0], 2), agg('SUM', [INT])], { retraction: false })
+    expect(h.retractable).toBe(false)
+    const accs = h.createAccumulators()
+    h.accumulate(accs, [1, 'a', true, null])
+    expect(() => h.retract(accs, [1, 'a', true, null])).toThrow('Aggregate COUNT(DISTINCT $0), COUNT(DISTINCT $0) cannot retract')
   })
 })

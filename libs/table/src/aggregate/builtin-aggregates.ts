@@ -10,16 +10,18 @@ import { DataTypes, formatType, isNumeric, isString, withNullability } from '../
 import type { AggregateCall, AggsHandle } from './aggregate-call.js'
 import type { AggImpl } from './aggregate-impls.js'
 import { roundDecimal } from './agg-values.js'
+import { compareStrings } from '../data/compare-strings.js'
 import {
   AvgImpl,
   BoolImpl,
   CollectImpl,
   CountImpl,
-  DistinctImpl,
+  DistinctGroup,
   FirstLastImpl,
   FirstLastRetractImpl,
   ListAggImpl,
   ListAggRetractImpl,
+  MAX_DISTINCT_MEMBERS,
   MinMaxImpl,
   MinMaxRetractImpl,
   Sum0Impl,
@@ -207,8 +209,9 @@ export interface AggsHandleOptions {
   /**
    * Whether the handle must support `retract` (default `true`). With `false`, `MIN`, `MAX`,
    * `FIRST_VALUE`, `LAST_VALUE` and `LISTAGG` keep only their current result instead of every
-   * value they saw (as Flink's non-retracting variants), and `retract` throws for them; choose
-   * it for insert-only inputs.
+   * value they saw (as Flink's non-retracting variants), `DISTINCT` calls only which of them saw
+   * each value instead of counts, and `retract` throws for them; choose it for insert-only
+   * inputs.
    */
   readonly retraction?: boolean
   /**
@@ -279,8 +282,12 @@ const implOf = (call: AggregateCall, retraction: boolean): AggImpl => {
  *   non-null value (`SUM0` gives 0, `COUNT` 0, `COLLECT` an empty multiset). `COUNT(*)` counts
  *   rows. User-defined aggregates receive NULLs as they are.
  * - `FILTER (WHERE ...)` (`filterArg`): only rows whose filter field is `true` count.
- * - `DISTINCT`: each distinct argument value (tuple, with several arguments) counts once; the
- *   accumulator keeps a count per distinct value, so `DISTINCT` retracts and merges exactly.
+ * - `DISTINCT`: each distinct argument value (tuple, with several arguments) counts once. The
+ *   `DISTINCT` calls over the same arguments share one map of the distinct values (as Flink's
+ *   distinct views), whatever their `FILTER` and function: q16's eight `COUNT(DISTINCT ...)
+ *   FILTER (...)` keep two maps, one lookup each per row. With `options.retraction` the map
+ *   keeps, per value, a count of its rows per call, so `DISTINCT` retracts and merges exactly;
+ *   without, only which calls saw the value (a bit mask), and `retract` throws for them.
  * - Retraction (`retract`): every built-in function retracts; with `options.retraction`
  *   (default) `MIN`/`MAX` keep a multiset of their values (a map value -> count, the extreme
  *   recomputed lazily when it is retracted), `FIRST_VALUE`/`LAST_VALUE`/`LISTAGG` the list of their
@@ -307,14 +314,35 @@ export const createAggsHandle = (calls: readonly AggregateCall[], options: AggsH
   const filters: number[] = []
   const checks: NullCheck[] = []
   for (const call of calls) {
-    let impl = implOf(call, retraction)
-    if (call.distinct) impl = new DistinctImpl(impl, call.args, call.argTypes)
-    impls.push(impl)
+    impls.push(implOf(call, retraction))
     filters.push(call.filterArg ?? -1)
     const name = canonicalAggregateName(call.name)
     checks.push(call.udaf !== undefined || call.args.length === 0 ? NullCheck.None : name === 'COUNT' && call.args.length > 1 ? NullCheck.All : NullCheck.First)
   }
-  return new BuiltinAggsHandle(calls.map(describeCall), impls, filters, checks, calls.map((c) => c.args), options.compile ?? true)
+  // the DISTINCT calls over the same arguments (and NULL check) share one map of their values
+  const groups: DistinctGroup[] = []
+  const groupOf = calls.map(() => -1)
+  const memberOf = calls.map(() => -1)
+  const byArgs = new Map<string, number[][]>()
+  calls.forEach((call, i) => {
+    if (!call.distinct) return
+    const key = `${checks[i]!}:${call.args.join(',')}`
+    let chunks = byArgs.get(key)
+    if (chunks === undefined) byArgs.set(key, (chunks = [[]]))
+    if (chunks[chunks.length - 1]!.length === MAX_DISTINCT_MEMBERS) chunks.push([])
+    chunks[chunks.length - 1]!.push(i)
+  })
+  for (const chunks of byArgs.values())
+    for (const members of chunks) {
+      const first = calls[members[0]!]!
+      members.forEach((i, j) => {
+        groupOf[i] = groups.length
+        memberOf[i] = j
+      })
+      groups.push(new DistinctGroup(members.map((i) => ({ slot: i, inner: impls[i]! })), first.args, first.argTypes, retraction))
+    }
+  const layout: Layout = { impls, filters, checks, args: calls.map((c) => c.args), groups, groupOf, memberOf }
+  return new BuiltinAggsHandle(calls.map(describeCall), layout, options.compile ?? true)
 }
 
 /**
@@ -355,7 +383,23 @@ export const createSlottedAggsHandle = (calls: readonly AggregateCall[], options
   createAggsHandle(calls, options) as BuiltinAggsHandle
 
 /** What the generated code of a handle reaches as `H`. */
-const HELPERS = { roundDecimal }
+const HELPERS = { roundDecimal, compareStrings }
+
+/**
+ * The calls of a handle, compiled: call `i`'s function, `FILTER` field (-1: none), NULL check
+ * and argument fields; and the groups of `DISTINCT` calls sharing a map of values (call `i` is
+ * member `memberOf[i]` of group `groupOf[i]`, or not in a group: -1).
+ */
+interface Layout {
+  /** Call `i`'s function (for a `DISTINCT` call, the function over the distinct values). */
+  readonly impls: readonly AggImpl[]
+  readonly filters: readonly number[]
+  readonly checks: readonly NullCheck[]
+  readonly args: readonly (readonly number[])[]
+  readonly groups: readonly DistinctGroup[]
+  readonly groupOf: readonly number[]
+  readonly memberOf: readonly number[]
+}
 
 /** The per-record steps of a handle, as functions (generated, or loops over the calls). */
 interface Steps {
@@ -364,25 +408,51 @@ interface Steps {
   writeValuesAt(h: readonly unknown[], base: number, target: unknown[], offset: number): void
 }
 
+/** Source of the NULL check of arguments `a` (`v` holds the first): an expression, or `undefined` for none. */
+const nullCheckCode = (check: NullCheck, a: readonly number[], v: string): string | undefined =>
+  check === NullCheck.First
+    ? `${v} !== null && ${v} !== undefined`
+    : check === NullCheck.All
+      ? a.map((x) => `f[${x}] !== null && f[${x}] !== undefined`).join(' && ')
+      : undefined
+
 /**
  * Generates the per-record steps of a handle as straight-line JavaScript: per call, its `FILTER`
- * and NULL checks, then its implementation's inline code or a call of it. No closure, no array
- * and no dispatch over the calls per record. The source holds only numbers (field indices,
- * scales), never user text.
+ * and NULL checks, then its implementation's inline code or a call of it; per group of `DISTINCT`
+ * calls, the NULL check, the mask of the members whose filter the row passes, and one call of the
+ * group. No closure, no array and no dispatch over the calls per record. The source holds only
+ * numbers (field indices, scales), never user text.
  */
-const generateSteps = (impls: readonly AggImpl[], filters: readonly number[], checks: readonly NullCheck[], args: readonly (readonly number[])[]): Steps => {
+const generateSteps = (l: Layout): Steps => {
+  const { impls, filters, checks, args, groups, groupOf, memberOf } = l
   const step = (kind: 'add' | 'sub'): string => {
     const out: string[] = []
     for (let i = 0; i < impls.length; i++) {
-      const inline = impls[i]!.inline?.[kind]
-      const slot = `h[b + ${i}]`
-      const v = `v${i}`
-      let body = inline === undefined ? `I[${i}].${kind}(h, b + ${i}, f);` : inline(slot, v)
       const a = args[i]!
-      if (checks[i] === NullCheck.First) body = `{ const ${v} = f[${a[0]!}]; if (${v} !== null && ${v} !== undefined) { ${body} } }`
-      else if (checks[i] === NullCheck.All)
-        body = `{ const ${v} = f[${a[0]!}]; if (${a.map((x) => `f[${x}] !== null && f[${x}] !== undefined`).join(' && ')}) { ${body} } }`
-      if (filters[i]! >= 0) body = `if (f[${filters[i]!}] === true) { ${body} }`
+      const v = `v${i}`
+      let body: string
+      if (groupOf[i]! >= 0) {
+        // a group of DISTINCT calls, written where its lead member is
+        if (memberOf[i] !== 0) continue
+        const g = groupOf[i]!
+        let always = 0
+        const masks: string[] = []
+        for (let k = 0; k < impls.length; k++) {
+          if (groupOf[k] !== g) continue
+          const bit = 1 << memberOf[k]!
+          if (filters[k]! < 0) always |= bit
+          else masks.push(`if (f[${filters[k]!}] === true) m |= ${bit};`)
+        }
+        // inline code reads the distinct value from `v`, which the NULL check below defines
+        const inline = kind === 'add' && checks[i] !== NullCheck.None ? groups[g]!.addCode(v, 'm') : undefined
+        body = `let m = ${always}; ${masks.join(' ')} if (m !== 0) ${inline ?? `G[${g}].${kind}(h, b, f, m);`}`
+      } else {
+        const inline = impls[i]!.inline?.[kind]
+        body = inline === undefined ? `I[${i}].${kind}(h, b + ${i}, f);` : inline(`h[b + ${i}]`, v)
+        if (filters[i]! >= 0) body = `if (f[${filters[i]!}] === true) { ${body} }`
+      }
+      const check = nullCheckCode(checks[i]!, a, v)
+      if (check !== undefined) body = `{ const ${v} = f[${a[0]!}]; if (${check}) { ${body} } }`
       out.push(body)
     }
     return out.join('\n')
@@ -390,7 +460,9 @@ const generateSteps = (impls: readonly AggImpl[], filters: readonly number[], ch
   const values: string[] = []
   for (let i = 0; i < impls.length; i++) {
     const inline = impls[i]!.inline?.value
-    values.push(`t[o + ${i}] = ${inline === undefined ? `I[${i}].value(h[b + ${i}])` : inline(`h[b + ${i}]`)};`)
+    // a group's lead keeps its accumulator inside the group's `[map, values, acc]`
+    const slot = memberOf[i] === 0 ? `h[b + ${i}][2]` : `h[b + ${i}]`
+    values.push(`t[o + ${i}] = ${inline === undefined ? `I[${i}].value(${slot})` : inline(slot)};`)
   }
   const source = `"use strict";
 return {
@@ -404,7 +476,7 @@ ${step('sub')}
 ${values.join('\n')}
   },
 }`
-  return new Function('I', 'H', source)(impls, HELPERS) as Steps
+  return new Function('I', 'G', 'H', source)(impls, groups, HELPERS) as Steps
 }
 
 /** The handle: the calls' implementations side by side, with generated (or looping) per-record steps. */
@@ -412,39 +484,58 @@ class BuiltinAggsHandle implements SlottedAggsHandle {
   readonly retractable: boolean
   readonly mergeable: boolean
   private readonly n: number
+  private readonly impls: readonly AggImpl[]
+  private readonly filters: readonly number[]
+  private readonly checks: readonly NullCheck[]
+  private readonly args: readonly (readonly number[])[]
+  private readonly groups: readonly DistinctGroup[]
+  private readonly groupOf: readonly number[]
+  private readonly memberOf: readonly number[]
   /** The generated steps, or `undefined` to loop over the calls. */
   private readonly steps: Steps | undefined
 
   constructor(
     private readonly names: readonly string[],
-    private readonly impls: readonly AggImpl[],
-    private readonly filters: readonly number[],
-    private readonly checks: readonly NullCheck[],
-    private readonly args: readonly (readonly number[])[],
+    layout: Layout,
     compile: boolean,
   ) {
-    this.n = impls.length
-    this.retractable = impls.every((i) => i.retractable)
-    this.mergeable = impls.every((i) => i.mergeable)
-    this.steps = compile ? generateSteps(impls, filters, checks, args) : undefined
+    this.impls = layout.impls
+    this.filters = layout.filters
+    this.checks = layout.checks
+    this.args = layout.args
+    this.groups = layout.groups
+    this.groupOf = layout.groupOf
+    this.memberOf = layout.memberOf
+    this.n = this.impls.length
+    this.retractable = this.impls.every((_, i) => this.canRetract(i))
+    this.mergeable = this.impls.every((_, i) => this.canMerge(i))
+    this.steps = compile ? generateSteps(layout) : undefined
+  }
+
+  private canRetract(i: number): boolean {
+    const g = this.groupOf[i]!
+    return g >= 0 ? this.groups[g]!.retractable : this.impls[i]!.retractable
+  }
+
+  private canMerge(i: number): boolean {
+    const g = this.groupOf[i]!
+    return g >= 0 ? this.groups[g]!.mergeable : this.impls[i]!.mergeable
   }
 
   createAccumulators(): unknown[] {
-    const n = this.n
-    const accs = new Array<unknown>(n)
-    for (let i = 0; i < n; i++) accs[i] = this.impls[i]!.create()
+    const accs = new Array<unknown>(this.n)
+    this.createAt(accs, 0)
     return accs
   }
 
   createAt(h: unknown[], base: number): void {
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) h[base + i] = impls[i]!.create()
+    for (let i = 0; i < this.n; i++) if (this.groupOf[i]! < 0) h[base + i] = impls[i]!.create()
+    for (const g of this.groups) g.create(h, base)
   }
 
-  /** Whether the row counts for call `i`: its filter is true and its arguments are not NULL. */
-  private counts(i: number, fields: readonly unknown[]): boolean {
-    const f = this.filters[i]!
-    if (f >= 0 && fields[f] !== true) return false
+  /** Whether the row's arguments pass call `i`'s NULL check. */
+  private notNull(i: number, fields: readonly unknown[]): boolean {
     const check = this.checks[i]!
     if (check === NullCheck.None) return true
     const args = this.args[i]!
@@ -459,6 +550,26 @@ class BuiltinAggsHandle implements SlottedAggsHandle {
     return true
   }
 
+  /** Whether the row counts for call `i`: its filter is true and its arguments are not NULL. */
+  private counts(i: number, fields: readonly unknown[]): boolean {
+    const f = this.filters[i]!
+    if (f >= 0 && fields[f] !== true) return false
+    return this.notNull(i, fields)
+  }
+
+  /** The mask of the members of the group whose lead is call `i` that a row counts for (0: none). */
+  private maskOf(i: number, fields: readonly unknown[]): number {
+    if (!this.notNull(i, fields)) return 0
+    const g = this.groupOf[i]!
+    let m = 0
+    for (let k = 0; k < this.n; k++) {
+      if (this.groupOf[k] !== g) continue
+      const f = this.filters[k]!
+      if (f < 0 || fields[f] === true) m |= 1 << this.memberOf[k]!
+    }
+    return m
+  }
+
   accumulate(accs: unknown[], fields: readonly unknown[]): void {
     this.accumulateAt(accs, 0, fields)
   }
@@ -467,7 +578,15 @@ class BuiltinAggsHandle implements SlottedAggsHandle {
     const steps = this.steps
     if (steps !== undefined) return steps.accumulateAt(h, base, fields)
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) if (this.counts(i, fields)) impls[i]!.add(h, base + i, fields)
+    for (let i = 0; i < this.n; i++) {
+      const g = this.groupOf[i]!
+      if (g < 0) {
+        if (this.counts(i, fields)) impls[i]!.add(h, base + i, fields)
+      } else if (this.memberOf[i] === 0) {
+        const m = this.maskOf(i, fields)
+        if (m !== 0) this.groups[g]!.add(h, base, fields, m)
+      }
+    }
   }
 
   retract(accs: unknown[], fields: readonly unknown[]): void {
@@ -479,7 +598,15 @@ class BuiltinAggsHandle implements SlottedAggsHandle {
     const steps = this.steps
     if (steps !== undefined) return steps.retractAt(h, base, fields)
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) if (this.counts(i, fields)) impls[i]!.sub(h, base + i, fields)
+    for (let i = 0; i < this.n; i++) {
+      const g = this.groupOf[i]!
+      if (g < 0) {
+        if (this.counts(i, fields)) impls[i]!.sub(h, base + i, fields)
+      } else if (this.memberOf[i] === 0) {
+        const m = this.maskOf(i, fields)
+        if (m !== 0) this.groups[g]!.sub(h, base, fields, m)
+      }
+    }
   }
 
   merge(accs: unknown[], other: readonly unknown[]): void {
@@ -489,7 +616,8 @@ class BuiltinAggsHandle implements SlottedAggsHandle {
   mergeAt(h: unknown[], base: number, other: readonly unknown[], otherBase: number): void {
     if (!this.mergeable) throw this.cannot('merge')
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) impls[i]!.merge(h, base + i, other[otherBase + i])
+    for (let i = 0; i < this.n; i++) if (this.groupOf[i]! < 0) impls[i]!.merge(h, base + i, other[otherBase + i])
+    for (const g of this.groups) g.merge(h, base, other, otherBase)
   }
 
   getValue(accs: readonly unknown[]): unknown[] {
@@ -506,11 +634,14 @@ class BuiltinAggsHandle implements SlottedAggsHandle {
     const steps = this.steps
     if (steps !== undefined) return steps.writeValuesAt(h, base, target, offset)
     const impls = this.impls
-    for (let i = 0; i < this.n; i++) target[offset + i] = impls[i]!.value(h[base + i])
+    for (let i = 0; i < this.n; i++) {
+      const g = this.groupOf[i]!
+      target[offset + i] = g < 0 ? impls[i]!.value(h[base + i]) : this.groups[g]!.value(h, base, this.memberOf[i]!)
+    }
   }
 
   private cannot(what: 'retract' | 'merge'): SqlRuntimeError {
-    const which = this.impls.flatMap((impl, i) => ((what === 'retract' ? impl.retractable : impl.mergeable) ? [] : [this.names[i]!]))
+    const which = this.names.filter((_, i) => !(what === 'retract' ? this.canRetract(i) : this.canMerge(i)))
     return new SqlRuntimeError(
       `Aggregate ${which.join(', ')} cannot ${what}: ${what === 'retract' ? 'the input has updates or deletes, which needs a retract method' : 'this window needs a merge method'} (built-in aggregates support both; a user-defined aggregate needs '${what}').`,
     )

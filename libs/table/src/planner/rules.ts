@@ -279,7 +279,10 @@ const pruneJoin = (j: PrunableJoin, used: ReadonlySet<number>): { join: Prunable
   const lw = j.left.fields.length
   const rw = j.right.fields.length
   const [l, r] = j.condition === undefined ? [new Set<number>(), new Set<number>()] : sideRefs(j.condition, [new Set<number>(), new Set<number>()])
-  for (const i of used) (i < lw ? l.add(i) : r.add(i - lw))
+  for (const i of used) {
+    if (i < lw) l.add(i)
+    else r.add(i - lw)
+  }
   j.leftKeys.forEach((k) => l.add(k))
   j.rightKeys.forEach((k) => r.add(k))
   if (j.kind === 'intervalJoin') {

@@ -24,8 +24,18 @@ const agg = (name: string, args: number[], argTypes: DataType[] = args.map(() =>
   return { name, args, argTypes, distinct, type }
 }
 
-// input rows [k, ts, v]
-const AGGS = [agg('COUNT', []), agg('SUM', [2]), agg('MAX', [2]), agg('MIN', [2]), agg('COUNT', [2], [INT], true), agg('LISTAGG', [3], [DataTypes.STRING()])]
+// input rows [k, ts, v, s, f]; the DISTINCT calls over v share one map (per value: a mask of the
+// calls that saw it on insert-only input, counts per call on updating input)
+const AGGS = [
+  agg('COUNT', []),
+  agg('SUM', [2]),
+  agg('MAX', [2]),
+  agg('MIN', [2]),
+  agg('COUNT', [2], [INT], true),
+  agg('LISTAGG', [3], [DataTypes.STRING()]),
+  { ...agg('COUNT', [2], [INT], true), filterArg: 4 },
+  { ...agg('SUM', [2], [INT], true), filterArg: 4 },
+]
 
 let dir: string
 beforeEach(async () => {
@@ -46,7 +56,7 @@ const makeRows = (n: number): Row[] => {
   for (let i = 0; i < n; i++) {
     const ts = i * 2 + next(6)
     const v = next(10) === 0 ? null : next(50)
-    rows.push({ kind: RowKind.INSERT, fields: ['abcde'[next(5)]!, ts, v, `s${next(3)}`] })
+    rows.push({ kind: RowKind.INSERT, fields: ['abcde'[next(5)]!, ts, v, `s${next(3)}`, next(3) === 0] })
   }
   return rows
 }

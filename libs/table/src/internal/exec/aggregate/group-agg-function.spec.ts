@@ -266,3 +266,114 @@ describe('GroupAggFunction: properties', () => {
     )
   })
 })
+
+// ---------------------------------------------------------------------------------------------
+// Nexmark q16's shape: COUNT(*) and COUNT(DISTINCT) of two columns, each also with three FILTERs
+
+describe('GroupAggFunction: DISTINCT calls sharing a map per column (Nexmark q16)', () => {
+  // input rows [k, bidder, auction, f1, f2, f3], the filters as the Calc below computes them from a price
+  type Bid = { k: string; price: number; bidder: number | null; auction: number }
+  const row = (kind: RowKind, b: Bid): Row => ({ kind, fields: [b.k, b.bidder, b.auction, b.price < 3, b.price >= 3 && b.price < 6, b.price >= 6] })
+  const bidArb: fc.Arbitrary<Bid> = fc.record({
+    k: fc.constantFrom('a', 'b'),
+    price: fc.integer({ min: 0, max: 8 }),
+    bidder: fc.option(fc.integer({ min: 0, max: 5 }), { freq: 6 }),
+    auction: fc.integer({ min: 0, max: 3 }),
+  })
+  type BidOp = { op: 'insert'; bid: Bid } | { op: 'delete'; pick: number } | { op: 'update'; pick: number; bid: Bid }
+  const bidOpArb = (updating: boolean): fc.Arbitrary<BidOp> =>
+    updating
+      ? fc.oneof(
+          { weight: 4, arbitrary: bidArb.map((bid) => ({ op: 'insert' as const, bid })) },
+          { weight: 1, arbitrary: fc.nat().map((pick) => ({ op: 'delete' as const, pick })) },
+          { weight: 1, arbitrary: fc.record({ op: fc.constant('update' as const), pick: fc.nat(), bid: bidArb }) },
+        )
+      : bidArb.map((bid) => ({ op: 'insert' as const, bid }))
+  const changes = (ops: readonly BidOp[]): { rows: Row[]; live: Bid[] } => {
+    const live: Bid[] = []
+    const rows: Row[] = []
+    for (const o of ops) {
+      if (o.op === 'insert') {
+        live.push(o.bid)
+        rows.push(row(RowKind.INSERT, o.bid))
+      } else if (live.length > 0) {
+        const i = o.pick % live.length
+        const old = live[i]!
+        if (o.op === 'delete') {
+          live.splice(i, 1)
+          rows.push(row(RowKind.DELETE, old))
+        } else {
+          // an update keeps the group
+          const next = { ...o.bid, k: old.k }
+          live[i] = next
+          rows.push(row(RowKind.UPDATE_BEFORE, old), row(RowKind.UPDATE_AFTER, next))
+        }
+      }
+    }
+    return { rows, live }
+  }
+  const filters = [undefined, 3, 4, 5]
+  const q16Params = (updatingInput: boolean, generateUpdateBefore = true): GroupAggParams => ({
+    groupIndices: [0],
+    aggs: [
+      ...filters.map((f) => ({ ...agg('COUNT', []), ...(f === undefined ? {} : { filterArg: f }) })),
+      ...[1, 2].flatMap((a) => filters.map((f) => ({ ...agg('COUNT', [a], [INT], true), ...(f === undefined ? {} : { filterArg: f }) }))),
+    ],
+    generateUpdateBefore,
+    updatingInput,
+  })
+  const expected = (live: readonly Bid[]): Map<string, unknown[]> => {
+    const out = new Map<string, unknown[]>()
+    for (const k of new Set(live.map((b) => b.k))) {
+      const bids = live.filter((b) => b.k === k)
+      const ranks = [() => true, (b: Bid) => b.price < 3, (b: Bid) => b.price >= 3 && b.price < 6, (b: Bid) => b.price >= 6]
+      const distinct = (vs: (number | null)[]) => new Set(vs.filter((v) => v !== null)).size
+      out.set(k, [
+        k,
+        ...ranks.map((r) => bids.filter(r).length),
+        ...ranks.map((r) => distinct(bids.filter(r).map((b) => b.bidder))),
+        ...ranks.map((r) => distinct(bids.filter(r).map((b) => b.auction))),
+      ])
+    }
+    return out
+  }
+
+  for (const updatingInput of [true, false])
+    for (const generateUpdateBefore of [true, false])
+      it(`the materialized output equals a brute-force GROUP BY (${updatingInput ? 'updating' : 'insert-only'} input, ${generateUpdateBefore ? 'retract' : 'upsert'} output)`, () => {
+        fc.assert(
+          fc.property(fc.array(bidOpArb(updatingInput), { maxLength: 50 }), (ops) => {
+            const { rows, live } = changes(ops)
+            const h = harness(q16Params(updatingInput, generateUpdateBefore))
+            for (const r of rows) h.processElement(r)
+            expect(materialize(h.extractOutputValues(), generateUpdateBefore)).toEqual(expected(live))
+          }),
+          { numRuns: 60 },
+        )
+      })
+
+  for (const updatingInput of [true, false])
+    it(`restore(snapshot) at any point continues with the same output (${updatingInput ? 'updating' : 'insert-only'} input)`, () => {
+      fc.assert(
+        fc.property(fc.array(bidOpArb(updatingInput), { maxLength: 40 }), fc.nat(), (ops, at) => {
+          const { rows } = changes(ops)
+          const cut = rows.length === 0 ? 0 : at % (rows.length + 1)
+          const p = q16Params(updatingInput)
+          const whole = harness(p)
+          for (const r of rows) whole.processElement(r)
+          const first = harness(p)
+          for (const r of rows.slice(0, cut)) first.processElement(r)
+          const second = KeyedProcessFunctionHarness.restore<RowKey, Row, Row>(new GroupAggFunction(p), keySelectorOf(p.groupIndices), first.snapshot())
+          const upToCut = first.extractOutputValues()
+          // the first instance goes on too: the snapshot is a copy, not state shared with it
+          for (const r of rows.slice(cut)) {
+            second.processElement(r)
+            first.processElement(r)
+          }
+          expect([...upToCut, ...second.extractOutputValues()]).toEqual(whole.extractOutputValues())
+          expect(first.extractOutputValues()).toEqual(whole.extractOutputValues())
+        }),
+        { numRuns: 40 },
+      )
+    })
+})

@@ -123,11 +123,23 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
     return out
   }
 
-  /** Whether the results in `next` (from index `g`) equal those in `prev`. */
-  private unchanged(prev: readonly unknown[], next: readonly unknown[]): boolean {
+  /** Whether the results in `next` (from index `g`) equal those in `prev` from index `at`. */
+  private unchanged(prev: readonly unknown[], at: number, next: readonly unknown[]): boolean {
     const g = this.g
-    for (let i = 0; i < this.n; i++) if (!valuesEqual(prev[i], next[g + i])) return false
+    for (let i = 0; i < this.n; i++) if (!valuesEqual(prev[at + i], next[g + i])) return false
     return true
+  }
+
+  /** New accumulators of a group: the aggregates', a row count of 0, the group's values from `row`. */
+  private newAccumulators(row: Row): unknown[] {
+    const n = this.n
+    const gi = this.params.groupIndices
+    // one allocation of the final length
+    const accs = new Array<unknown>(n + 1 + gi.length)
+    this.handle!.createAt(accs, 0)
+    accs[n] = 0
+    for (let i = 0; i < gi.length; i++) accs[n + 1 + i] = row.fields[gi[i]!]
+    return accs
   }
 
   override processElement(row: Row, ctx: KeyedProcessFunction.Context<RowKey>, out: Collector<Row>): void {
@@ -138,14 +150,20 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
     const retract = row.kind === RowKind.UPDATE_BEFORE || row.kind === RowKind.DELETE
     let accs = state.value()
     const first = accs === undefined
+    // the results before the row, when needed: with -U, straight into the fields of the -U row
+    // (group values first), else into the reused `prev`
+    let prev = this.prev
+    let at = 0
     if (accs === undefined) {
       // a retraction for a group we do not know (never seen, or expired): nothing to take back
       if (retract) return
-      accs = handle.createAccumulators()
-      accs.push(0)
-      const gi = this.params.groupIndices
-      for (let i = 0; i < gi.length; i++) accs.push(row.fields[gi[i]!])
-    } else if (this.needsPrev || retract) handle.writeValuesAt(accs, 0, this.prev, 0)
+      accs = this.newAccumulators(row)
+    } else if (this.needsPrev || retract) {
+      if (this.params.generateUpdateBefore) {
+        prev = this.output(accs, undefined)
+        at = this.g
+      } else handle.writeValuesAt(accs, 0, prev, 0)
+    }
     if (retract) {
       handle.retract(accs, row.fields)
       accs[n] = (accs[n] as number) - 1
@@ -162,12 +180,12 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
         return
       }
       // an unchanged result sends nothing, unless downstream state must be kept alive (TTL)
-      if (this.needsPrev && !this.ttl && this.unchanged(this.prev, next)) return
-      if (this.params.generateUpdateBefore) out.collect({ kind: RowKind.UPDATE_BEFORE, fields: this.output(accs, this.prev) })
+      if (this.needsPrev && !this.ttl && this.unchanged(prev, at, next)) return
+      if (this.params.generateUpdateBefore) out.collect({ kind: RowKind.UPDATE_BEFORE, fields: prev })
       out.collect({ kind: RowKind.UPDATE_AFTER, fields: next })
     } else {
       // the group's last row was retracted
-      if (!first) out.collect({ kind: RowKind.DELETE, fields: this.output(accs, this.prev) })
+      if (!first) out.collect({ kind: RowKind.DELETE, fields: this.params.generateUpdateBefore ? prev : this.output(accs, prev) })
       state.clear()
     }
   }
@@ -181,10 +199,7 @@ export class GroupAggFunction extends KeyedProcessFunction<RowKey, Row, Row> {
     let accs = state.value()
     if (accs === undefined) {
       if (retract) return
-      accs = handle.createAccumulators()
-      accs.push(0)
-      const gi = this.params.groupIndices
-      for (let i = 0; i < gi.length; i++) accs.push(row.fields[gi[i]!])
+      accs = this.newAccumulators(row)
       // the end of input moves event time to +infinity: this fires then, once per group
       ctx.timerService().registerEventTimeTimer(MAX_WATERMARK)
     }
