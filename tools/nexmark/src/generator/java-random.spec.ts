@@ -21,7 +21,29 @@ class BigRandom {
     for (let u = r; BigInt.asIntN(32, BigInt(u - (r = u % bound) + m)) < 0n; u = this.next(31));
     return r
   }
+  nextLong(): bigint {
+    return BigInt.asIntN(64, (BigInt(this.next(32)) << 32n) + BigInt(this.next(32)))
+  }
+  nextDouble(): number {
+    return (this.next(26) * 2 ** 27 + this.next(27)) / 2 ** 53
+  }
+  /** The reference's `nextString` characters: `nextInt(13) == 0 ? special : 'a' + nextInt(26)`. */
+  letters(length: number, special: number): number[] {
+    return Array.from({ length }, () => (this.nextInt(13) === 0 ? special : 97 + this.nextInt(26)))
+  }
 }
+
+const MULTIPLIER = 0x5deece66dn
+/** The inverse of the multiplier modulo 2^48. */
+const INVERSE = (() => {
+  let x = 1n
+  for (let i = 0; i < 6; i++) x = (x * (2n - MULTIPLIER * x)) & MASK // Newton: doubles the correct low bits
+  return x
+})()
+/** The seed whose generator's state after one step is `state` (the step run backwards). */
+const seedBefore = (state: bigint): number => Number((((state - 0xbn) * INVERSE) & MASK) ^ MULTIPLIER)
+/** A state whose 31-bit draw is `u`, with low bits `low` (< 2^17). */
+const stateDrawing = (u: number, low: number): bigint => (BigInt(u) << 17n) | BigInt(low)
 
 describe('JavaRandom', () => {
   it('matches values printed by a JVM (java.util.Random)', () => {
@@ -51,6 +73,56 @@ describe('JavaRandom', () => {
         }
       }),
     )
+  })
+
+  it('draws nextInt(), nextLong(), nextDouble() and strings’ letters as the BigInt transcription, interleaved', () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 40 })), { maxLength: 20 }), (seed, ops) => {
+        const a = new JavaRandom(seed)
+        const b = new BigRandom(seed)
+        const out = new Uint8Array(48)
+        for (const [op, n] of ops) {
+          if (op === 0) expect(a.nextInt()).toBe(b.next(32))
+          else if (op === 1) expect(a.nextLong()).toBe(b.nextLong())
+          else if (op === 2) expect(a.nextDouble()).toBe(b.nextDouble())
+          else expect(Array.from(a.fillLetters(out, n, 32, 8).subarray(8, 8 + n))).toEqual(b.letters(n, 32))
+        }
+        expect(a.nextInt()).toBe(b.next(32))
+      }),
+    )
+  })
+
+  it('takes Java’s rejection path in nextInt(13) and nextInt(26) when drawing letters (draws in the last partial range)', () => {
+    // the step run backwards gives seeds whose first draw is any chosen value: here the largest ones
+    for (const [u, bound] of [
+      [2147483647, 13],
+      [2147483637, 13], // the first rejected value for 13
+      [2147483636, 13], // the last accepted one (a remainder of 11)
+    ] as const) {
+      const seed = seedBefore(stateDrawing(u, 12345))
+      expect(new BigRandom(seed).next(31)).toBe(u)
+      const a = new JavaRandom(seed)
+      const b = new BigRandom(seed)
+      expect(Array.from(a.fillLetters(new Uint8Array(6), 6, 95))).toEqual(b.letters(6, 95))
+      expect(a.nextInt()).toBe(b.next(32))
+      expect(new JavaRandom(seed).nextIntBounded(bound)).toBe(new BigRandom(seed).nextInt(bound))
+    }
+    // a letter's second draw (nextInt(26)) rejected: the first draw not a multiple of 13, the second >= 2147483624
+    let found = 0
+    for (let low = 0; low < 1000 && found < 4; low++) {
+      for (const u of [2147483647, 2147483624]) {
+        const second = stateDrawing(u, low)
+        const first = ((second - 0xbn) * INVERSE) & MASK
+        if (Number(first >> 17n) % 13 === 0) continue
+        const seed = seedBefore(first)
+        const b = new BigRandom(seed)
+        b.next(31)
+        expect(b.next(31)).toBe(u)
+        expect(Array.from(new JavaRandom(seed).fillLetters(new Uint8Array(5), 5, 32))).toEqual(new BigRandom(seed).letters(5, 32))
+        found++
+      }
+    }
+    expect(found).toBeGreaterThanOrEqual(4)
   })
 
   it('setSeed restarts the sequence as a new instance', () => {

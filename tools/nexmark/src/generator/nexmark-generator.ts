@@ -7,7 +7,7 @@
 import type { NexmarkEvent } from './events.js'
 import { GeneratorConfig, type NexmarkConfig } from './generator-config.js'
 import { JavaRandom } from './java-random.js'
-import { nextAuction, nextBid, nextPerson } from './model-generators.js'
+import { ModelGenerator } from './model-generators.js'
 
 /**
  * When this process generated its first Nexmark event (`performance.now()`, `Date.now()` and CPU
@@ -51,10 +51,12 @@ export class NexmarkGenerator {
   /** The derived configuration. */
   readonly generatorConfig: GeneratorConfig
   private readonly random = new JavaRandom(0)
+  private readonly models: ModelGenerator
 
   /** A generator for a validated configuration (see `nexmarkConfig`). */
   constructor(readonly config: NexmarkConfig) {
     this.generatorConfig = new GeneratorConfig(config)
+    this.models = new ModelGenerator(this.generatorConfig)
   }
 
   /** The number of events, or undefined for an endless stream. */
@@ -86,10 +88,12 @@ export class NexmarkGenerator {
     const timestamp = this.config.wallClockTime ? (generationClock.lastWallClockTime = Date.now()) : gc.timestampForEvent(adjusted)
     const random = this.random
     random.setSeed(eventId)
-    const rem = eventId % gc.totalProportion
-    if (rem < this.config.personProportion) return { type: 'person', person: nextPerson(eventId, random, timestamp, gc) }
-    if (rem < this.config.personProportion + this.config.auctionProportion) return { type: 'auction', auction: nextAuction(eventNumber, eventId, random, timestamp, gc) }
-    return { type: 'bid', bid: nextBid(eventId, random, timestamp, gc) }
+    const models = this.models
+    const epoch = models.epoch(eventId)
+    const offset = models.offset(eventId, epoch)
+    if (models.isPerson(offset)) return { type: 'person', person: models.person(eventId, epoch, offset, random, timestamp) }
+    if (models.isAuction(offset)) return { type: 'auction', auction: models.auction(eventNumber, eventId, epoch, offset, random, timestamp) }
+    return { type: 'bid', bid: models.bid(eventId, epoch, offset, random, timestamp) }
   }
 }
 
