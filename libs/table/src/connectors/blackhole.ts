@@ -3,13 +3,14 @@
  * benchmarks and for running a query only for its side effects).
  *
  * @remarks
- * No options besides `connector`. Accepts every row kind.
+ * No options besides `connector`. Accepts every row kind but UPDATE_BEFORE, as Flink's blackhole
+ * sink (an updating query feeding it sends no `-U` rows: it would drop them anyway).
  *
  * @packageDocumentation
  */
 import * as E from 'fp-ts/lib/Either.js'
 import type { Sink, SinkWriter } from '@strom/runtime'
-import type { ChangelogMode, Row } from '../data/row.js'
+import { RowKind, type ChangelogMode, type Row } from '../data/row.js'
 import { validateOptions } from './options.js'
 import type { ConnectorContext, OptionProblem, TableConnectorFactory, TableSink } from './table-connector.js'
 
@@ -27,7 +28,7 @@ const BLACKHOLE_SINK: Sink<Row> = { createWriter: () => DISCARD }
  * @since 0.1.0
  */
 export const blackholeTableSink: TableSink = {
-  acceptedChangelogMode: (requested: ChangelogMode): ChangelogMode => requested,
+  acceptedChangelogMode: (requested: ChangelogMode): ChangelogMode => ({ kinds: new Set([...requested.kinds].filter((k) => k !== RowKind.UPDATE_BEFORE)) }),
   createSink: () => BLACKHOLE_SINK,
 }
 

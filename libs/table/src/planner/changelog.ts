@@ -145,7 +145,9 @@ const outputMode = (rel: Rel, inputs: readonly ChangelogMode[], input0: Rel | un
       return runtimeMode === 'BATCH' && insertOnly ? ChangelogModes.INSERT_ONLY : ChangelogModes.ALL
     case 'sink': {
       const accepted = rel.sink.acceptedChangelogMode(inputs[0]!)
-      const missing = [...inputs[0]!.kinds].filter((k) => !accepted.kinds.has(k) && !(k === RowKind.UPDATE_BEFORE && accepted.kinds.has(RowKind.UPDATE_AFTER) && rel.primaryKey !== undefined))
+      // a sink taking +U without -U (an upsert sink, or one that drops -U as the blackhole sink)
+      // gets its input's updates without -U where the producer can leave them out (elideUpdateBefore)
+      const missing = [...inputs[0]!.kinds].filter((k) => !accepted.kinds.has(k) && !(k === RowKind.UPDATE_BEFORE && accepted.kinds.has(RowKind.UPDATE_AFTER)))
       if (missing.length > 0) {
         if (isInsertOnly(accepted))
           needsInsertOnly(
@@ -161,13 +163,18 @@ const outputMode = (rel: Rel, inputs: readonly ChangelogMode[], input0: Rel | un
   }
 }
 
-/** An aggregation feeding (through projections) an upsert sink keyed by its group key sends no `-U`. */
+/**
+ * An aggregation feeding (through projections) a sink that takes no `-U` sends none: an upsert
+ * sink keyed by its group key, or a sink without a key that drops `-U` rows (the blackhole sink, as
+ * Flink's).
+ */
 const elideUpdateBefore = (root: Rel, traits: Map<Rel, NodeTraits>): void => {
-  if (root.kind !== 'sink' || root.primaryKey === undefined) return
+  if (root.kind !== 'sink') return
   const accepted = root.sink.acceptedChangelogMode(traits.get(root.input)!.mode)
-  if (accepted.kinds.has(RowKind.UPDATE_BEFORE)) return
+  if (accepted.kinds.has(RowKind.UPDATE_BEFORE) || !accepted.kinds.has(RowKind.UPDATE_AFTER)) return
   let node = root.input
-  let keyFields: readonly number[] = root.primaryKey
+  const keyed = root.primaryKey !== undefined
+  let keyFields: readonly number[] = root.primaryKey ?? []
   const path: Rel[] = []
   while (node.kind === 'calc' && node.condition === undefined) {
     const c = node
@@ -182,7 +189,7 @@ const elideUpdateBefore = (root: Rel, traits: Map<Rel, NodeTraits>): void => {
   }
   if (node.kind !== 'aggregate') return
   const groups = node.groupIndices.map((_, i) => i)
-  if (groups.length !== keyFields.length || !groups.every((g) => keyFields.includes(g))) return
+  if (keyed && (groups.length !== keyFields.length || !groups.every((g) => keyFields.includes(g)))) return
   const upsert = ChangelogModes.UPSERT
   for (const n of [node, ...path]) traits.set(n, { mode: upsert, generateUpdateBefore: false })
 }
