@@ -17,7 +17,7 @@ const CHILD = fileURLToPath(new URL('./child-main.ts', import.meta.url))
 /** Runs one task in a child process. */
 const runChild = (task: ChildTask): Promise<ChildResult> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, '--max-old-space-size=4096', CHILD, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...process.execArgv, '--max-old-space-size=12288', CHILD, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
