@@ -63,6 +63,8 @@ export class CheckpointCoordinator implements CheckpointEvents {
   private readonly numTasks: number
   private attempt: { gateway: TaskGateway; coordinator: JobCoordinator; onFatal: (e: unknown) => void } | undefined
   private periodic: NodeJS.Timeout | undefined
+  /** Stop-with-savepoints in progress: no periodic checkpoint starts meanwhile (the savepoint is the job's last checkpoint). */
+  private stopping = 0
   private lastEnd = 0
   private consecutiveFailures = 0
   private readonly finals = new Map<string, TaskFinalReport>()
@@ -117,7 +119,7 @@ export class CheckpointCoordinator implements CheckpointEvents {
     const o = this.options
     if (o !== undefined)
       this.periodic = setInterval(() => {
-        if (this.pending.size + this.starting >= o.maxConcurrent || this.allTasksFinished()) return
+        if (this.stopping > 0 || this.pending.size + this.starting >= o.maxConcurrent || this.allTasksFinished()) return
         if (Date.now() - this.lastEnd < o.minPauseMs) return
         if (!coordinator.allReadersRegistered()) return
         void this.trigger('checkpoint', undefined, false).catch(() => {})
@@ -166,12 +168,13 @@ export class CheckpointCoordinator implements CheckpointEvents {
     const id = this.nextId++
     const timestamp = Date.now()
     this.starting++
+    if (stop) this.stopping++
     const begun = this.startChain.then(() => storage.begin(id, kind, targetDirectory))
     this.startChain = begun.then(
       () => {},
       () => {},
     )
-    return new Promise<CompletedCheckpoint>((resolve, reject) => {
+    const started = new Promise<CompletedCheckpoint>((resolve, reject) => {
       begun.finally(() => this.starting--).then(
         (directory) => {
           if (this.attempt !== a) {
@@ -203,6 +206,15 @@ export class CheckpointCoordinator implements CheckpointEvents {
         },
       )
     })
+    // a stop-with-savepoint that fails lets periodic checkpoints start again
+    if (stop)
+      void started.then(
+        () => {},
+        () => {
+          this.stopping--
+        },
+      )
+    return started
   }
 
   acknowledge(ack: TaskCheckpointAck): void {
