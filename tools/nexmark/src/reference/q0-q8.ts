@@ -23,7 +23,8 @@
  *
  * @packageDocumentation
  */
-import type { Auction, Bid, NexmarkEvent, Person } from '../generator/events.js'
+import type { Auction, Bid, NexmarkEvent } from '../generator/events.js'
+import { auctionsOf, bidsOf, personsOf } from './views.js'
 
 /**
  * The row type of each query's reference result, columns in `SELECT` order.
@@ -62,26 +63,8 @@ export type NexmarkReferenceQuery = keyof NexmarkReferenceRows
 
 // --- the views of ddl.sql ----------------------------------------------------------------------
 
-/** `CREATE VIEW bid AS … WHERE event_type = 2`. */
-const bidsOf = (events: readonly NexmarkEvent[]): Bid[] => {
-  const bids: Bid[] = []
-  for (const e of events) if (e.type === 'bid') bids.push(e.bid)
-  return bids
-}
 
-/** `CREATE VIEW auction AS … WHERE event_type = 1`. */
-const auctionsOf = (events: readonly NexmarkEvent[]): Auction[] => {
-  const auctions: Auction[] = []
-  for (const e of events) if (e.type === 'auction') auctions.push(e.auction)
-  return auctions
-}
 
-/** `CREATE VIEW person AS … WHERE event_type = 0`. */
-const personsOf = (events: readonly NexmarkEvent[]): Person[] => {
-  const persons: Person[] = []
-  for (const e of events) if (e.type === 'person') persons.push(e.person)
-  return persons
-}
 
 /** `AVG` over `BIGINT` values: the exact mean, truncated toward zero. */
 const avgBigint = (values: readonly number[]): number => {

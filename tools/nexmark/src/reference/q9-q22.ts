@@ -25,7 +25,8 @@
  *
  * @packageDocumentation
  */
-import type { Auction, Bid, NexmarkEvent } from '../generator/events.js'
+import type { Bid, NexmarkEvent } from '../generator/events.js'
+import { auctionsOf, bidsOf } from './views.js'
 
 /**
  * The row type of each query's reference result, columns in `SELECT` order.
@@ -148,19 +149,7 @@ export interface Q19Auction {
 
 // --- the views of ddl_views.sql ----------------------------------------------------------------
 
-/** `CREATE VIEW bid AS … WHERE event_type = 2`. */
-const bidsOf = (events: readonly NexmarkEvent[]): Bid[] => {
-  const bids: Bid[] = []
-  for (const e of events) if (e.type === 'bid') bids.push(e.bid)
-  return bids
-}
 
-/** `CREATE VIEW auction AS … WHERE event_type = 1`. */
-const auctionsOf = (events: readonly NexmarkEvent[]): Auction[] => {
-  const auctions: Auction[] = []
-  for (const e of events) if (e.type === 'auction') auctions.push(e.auction)
-  return auctions
-}
 
 // --- functions, as Flink defines them -----------------------------------------------------------
 

@@ -33,8 +33,8 @@ const jsonValue = (_k: string, v: unknown): unknown => {
   return v
 }
 
-/** Whether JSON.stringify without the replacer writes `v` as with it: strings, finite numbers, booleans, NULL. */
-const plainJson = (v: unknown): boolean => {
+/** Whether JSON.stringify without a replacer writes `v` as the state keys' replacers would: strings, finite numbers, booleans, NULL. */
+export const plainJson = (v: unknown): boolean => {
   switch (typeof v) {
     case 'string':
     case 'boolean':

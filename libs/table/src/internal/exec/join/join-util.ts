@@ -8,7 +8,7 @@ import type { KeySelector } from '@strom/runtime'
 import { ConfigError } from '@strom/runtime'
 import type { Row, RowKind } from '../../../data/row.js'
 import type { RowKey } from '../keys.js'
-import { keySelectorOf } from '../keys.js'
+import { keySelectorOf, plainJson } from '../keys.js'
 
 /**
  * The kind of a join, as Flink's `FlinkJoinType`.
@@ -137,20 +137,6 @@ const rowJsonValue = (_k: string, v: unknown): unknown => {
       if (v instanceof Map) return { $map: [...v] }
       if (v instanceof Uint8Array) return { $bytes: Array.from(v) }
       return v
-  }
-}
-
-/** Whether JSON.stringify without a replacer writes `v` as the replacer would: strings, finite numbers, booleans, NULL. */
-const plainJson = (v: unknown): boolean => {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-    case 'undefined':
-      return true
-    case 'number':
-      return Number.isFinite(v)
-    default:
-      return v === null
   }
 }
 
