@@ -64,7 +64,8 @@ export const remapRefs = (r: Rex, map: (i: number) => number): Rex => {
 
 const isRef = (r: Rex | undefined, index?: number): r is Extract<Rex, { kind: 'input' }> => r !== undefined && r.kind === 'input' && r.side === 0 && (index === undefined || r.index === index)
 
-const isNonDeterministic = (r: Rex): boolean => {
+/** Whether an expression may give different values for the same input (RAND, PROCTIME(), a non-deterministic UDF, ...). */
+export const isNonDeterministic = (r: Rex): boolean => {
   switch (r.kind) {
     case 'input':
     case 'literal':

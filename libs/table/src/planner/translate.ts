@@ -13,7 +13,7 @@ import type { Rex } from '../expr/rex.js'
 import { CalcOperator, CorrelateOperator } from '../internal/exec/basic/calc-operator.js'
 import { translateStateful } from './translate-stateful.js'
 import type { PlanTraits } from './changelog.js'
-import { substituteRefs } from './rules.js'
+import { isNonDeterministic, substituteRefs } from './rules.js'
 import { describeRel } from './explain.js'
 import { inputsOf, type Rel } from './rel.js'
 import { systemRuntime } from '../expr/runtime.js'
@@ -103,7 +103,8 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
       // over a watermark pushed into its source: one Calc over the source's own rows, the
       // projection under the watermark (computed columns) substituted in
       const pushed = rel.input.kind === 'watermark' ? sourceOf(rel.input) : undefined
-      if (pushed?.calcOverScan !== undefined) {
+      // (not when the computed columns are non-deterministic, PROCTIME(): read twice, they would be computed twice)
+      if (pushed?.calcOverScan !== undefined && !pushed.calcOverScan.projects.some(isNonDeterministic)) {
         const under = pushed.calcOverScan.projects
         const names = { fieldNames: pushed.scan.fields.map((f) => f.name) }
         const projection = compileProjection(
