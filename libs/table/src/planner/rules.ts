@@ -201,7 +201,7 @@ const filterIntoJoinRule = (c: CalcRel): Rel | undefined => {
     const onLeft = refs.some((i) => i < lw)
     const onRight = refs.some((i) => i >= lw)
     if (isNonDeterministic(x) || (!onLeft && !onRight)) keep.push(x)
-    else if (!onRight) leftOnly.push(remapRefs(x, (i) => i))
+    else if (!onRight) leftOnly.push(x)
     else if (!onLeft) rightOnly.push(remapRefs(x, (i) => i - lw))
     else {
       const [a, b] = x.kind === 'call' && x.op === '=' && x.args.length === 2 ? (x.args as [Rex, Rex]) : [undefined, undefined]

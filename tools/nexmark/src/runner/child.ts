@@ -46,7 +46,7 @@ const WINDOW_CLOSE_DELAY_MS = 4000 // the DDL's watermark: dateTime - INTERVAL '
 
 /** The due time of a result row, per query measured in latency mode. */
 const dueTimes: Partial<Record<NexmarkQuery, DueTime>> = {
-  // projections: the row's event time is its event's scheduled emission time
+  // projections: the row's event time is its event's wall-clock emission time (latency mode)
   q0: (r) => r.fields[3] as number,
   q1: (r) => r.fields[3] as number,
   q7: (r) => {
