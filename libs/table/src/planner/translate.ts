@@ -172,14 +172,46 @@ const translateNode = (rel: Rel, ctx: TranslateContext, go: (r: Rel) => DataStre
 /** The watermark strategy of a `WATERMARK FOR` over rows of `fields`: timestamps from `rowtime`, watermarks from `watermark`. */
 const watermarkStrategy = (rowtime: Rex, watermark: Rex, fields: readonly { name: string }[], ctx: TranslateContext): WatermarkStrategy<Row> => {
   const names = { fieldNames: fields.map((f) => f.name) }
-  const wm = compileScalar(watermark, names)
   const ts = compileScalar(rowtime, names)(systemRuntime)
-  let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm(systemRuntime), ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
+  // `rowtime - INTERVAL c` (Nexmark's `dateTime - INTERVAL '4' SECOND`): from the timestamp the
+  // assigner computed, instead of evaluating the rowtime expression a second time per row
+  const delay = watermarkDelay(watermark, rowtime)
+  const wm: (row: Row, timestamp: number) => unknown =
+    delay === undefined ? ((expr) => (row: Row) => expr(row.fields))(compileScalar(watermark, names)(systemRuntime)) : (_row, timestamp) => timestamp - delay
+  let strategy = WatermarkStrategy.forGenerator<Row>(() => new ExpressionWatermarks(wm, ctx.perRecordWatermarks === true)).withTimestampAssigner((row) => {
     const t = ts(row.fields)
     return typeof t === 'number' ? t : Number.NaN
   })
   if (ctx.idleTimeoutMs !== undefined) strategy = strategy.withIdleness(ctx.idleTimeoutMs)
   return strategy
+}
+
+/** Whether two expressions compute the same value from the same row (structurally; UDF calls never). */
+const sameRex = (a: Rex, b: Rex): boolean => {
+  if (a === b) return true
+  switch (a.kind) {
+    case 'input':
+      return b.kind === 'input' && a.side === b.side && a.index === b.index
+    case 'literal':
+      return b.kind === 'literal' && a.value === b.value && a.type.kind === b.type.kind
+    case 'field':
+      return b.kind === 'field' && a.index === b.index && sameRex(a.expr, b.expr)
+    case 'call':
+      return b.kind === 'call' && a.op === b.op && sameType(a.type, b.type) && a.args.length === b.args.length && a.args.every((x, i) => sameRex(x, b.args[i]!))
+    case 'udf':
+      return false
+  }
+}
+
+/** The same type, time attribute markers aside (a CAST's target). */
+const sameType = (a: Rex['type'], b: Rex['type']): boolean => JSON.stringify({ ...a, timeAttribute: undefined }) === JSON.stringify({ ...b, timeAttribute: undefined })
+
+/** `c` when the watermark expression is `rowtime - INTERVAL c` (0 for `rowtime` itself), else undefined. */
+const watermarkDelay = (watermark: Rex, rowtime: Rex): number | undefined => {
+  if (sameRex(watermark, rowtime)) return 0
+  if (watermark.kind !== 'call' || watermark.op !== '-' || watermark.args.length !== 2) return undefined
+  const [a, b] = watermark.args as [Rex, Rex]
+  return b.kind === 'literal' && typeof b.value === 'number' && b.type.kind === 'INTERVAL_DAY_TIME' && sameRex(a, rowtime) ? b.value : undefined
 }
 
 type WatermarkRel = Extract<Rel, { kind: 'watermark' }>
@@ -231,12 +263,12 @@ class ExpressionWatermarks implements WatermarkGenerator<Row> {
   private emitted = Number.NEGATIVE_INFINITY
 
   constructor(
-    private readonly expr: (fields: unknown[]) => unknown,
+    private readonly expr: (row: Row, timestamp: number) => unknown,
     private readonly perRecord: boolean,
   ) {}
 
-  onEvent(row: Row, _timestamp: number, output: WatermarkOutput): void {
-    const w = this.expr(row.fields)
+  onEvent(row: Row, timestamp: number, output: WatermarkOutput): void {
+    const w = this.expr(row, timestamp)
     if (typeof w === 'number' && w > this.max) {
       this.max = w
       if (this.perRecord) this.onPeriodicEmit(output)
