@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 import { call, inputRef, literal, type Rex } from '../expr/rex.js'
-import { isRowtime, isTimeAttribute, DataTypes } from '../types/data-type.js'
+import { isRowtime, isTimeAttribute, DataTypes, type DataType } from '../types/data-type.js'
 import { inputsOf, type AggregateRel, type CalcRel, type Field, type IntervalJoinRel, type JoinRel, type WindowJoinRel, type OverAggregateRel, type Rel, type SortKey, type WindowAggregateRel, type WindowSpec, type WindowTvfRel } from './rel.js'
 
 // ---------------------------------------------------------------------------------------------
@@ -62,6 +62,52 @@ export const remapRefs = (r: Rex, map: (i: number) => number): Rex => {
   }
 }
 
+/**
+ * An expression over a join's combined row (left fields, then right ones), as one over its two
+ * inputs (left side 0, right side 1); `typeOf` retypes each reference as its input's field (a
+ * filter moved from above the join into it reads the inputs' time attributes).
+ */
+export const toTwoSided = (r: Rex, leftWidth: number, typeOf?: (side: 0 | 1, index: number) => DataType): Rex => {
+  switch (r.kind) {
+    case 'input': {
+      const [side, index] = r.index < leftWidth ? ([0, r.index] as const) : ([1, r.index - leftWidth] as const)
+      return inputRef(index, typeOf === undefined ? r.type : typeOf(side, index), side)
+    }
+    case 'literal':
+      return r
+    case 'field':
+      return { ...r, expr: toTwoSided(r.expr, leftWidth, typeOf) }
+    case 'call':
+      return { ...r, args: r.args.map((a) => toTwoSided(a, leftWidth, typeOf)) }
+    case 'udf':
+      return { ...r, args: r.args.map((a) => toTwoSided(a, leftWidth, typeOf)) }
+  }
+}
+
+/** Equi-join keys (`l.a = r.b`, both plain field references) and the rest of a join condition over the combined row. */
+export const analyzeJoinCondition = (cond: Rex | undefined, leftWidth: number): { leftKeys: number[]; rightKeys: number[]; rest: Rex[] } => {
+  const leftKeys: number[] = []
+  const rightKeys: number[] = []
+  const rest: Rex[] = []
+  for (const c of cond === undefined ? [] : splitAnd(cond)) {
+    if (c.kind === 'call' && c.op === '=' && isRef(c.args[0]) && isRef(c.args[1])) {
+      const [a, b] = c.args as [Extract<Rex, { kind: 'input' }>, Extract<Rex, { kind: 'input' }>]
+      if (a.index < leftWidth && b.index >= leftWidth) {
+        leftKeys.push(a.index)
+        rightKeys.push(b.index - leftWidth)
+        continue
+      }
+      if (b.index < leftWidth && a.index >= leftWidth) {
+        leftKeys.push(b.index)
+        rightKeys.push(a.index - leftWidth)
+        continue
+      }
+    }
+    rest.push(c)
+  }
+  return { leftKeys, rightKeys, rest }
+}
+
 const isRef = (r: Rex | undefined, index?: number): r is Extract<Rex, { kind: 'input' }> => r !== undefined && r.kind === 'input' && r.side === 0 && (index === undefined || r.index === index)
 
 /** Whether an expression may give different values for the same input (RAND, PROCTIME(), a non-deterministic UDF, ...). */
@@ -82,7 +128,8 @@ export const isNonDeterministic = (r: Rex): boolean => {
 const NON_DETERMINISTIC = new Set(['RAND', 'RAND_INTEGER', 'UUID', 'NOW', 'CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIME', 'PROCTIME', 'CURRENT_WATERMARK', 'UNIX_TIMESTAMP'])
 
 const splitAnd = (r: Rex): Rex[] => (r.kind === 'call' && r.op === 'AND' ? r.args.flatMap(splitAnd) : [r])
-const andAll = (rs: readonly Rex[]): Rex | undefined => (rs.length === 0 ? undefined : rs.reduce((a, b) => call('AND', [a, b], DataTypes.BOOLEAN(a.type.nullable || b.type.nullable))))
+/** The conjunction of the expressions (undefined for none). */
+export const andAll = (rs: readonly Rex[]): Rex | undefined => (rs.length === 0 ? undefined : rs.reduce((a, b) => call('AND', [a, b], DataTypes.BOOLEAN(a.type.nullable || b.type.nullable))))
 
 const isIdentityCalc = (c: CalcRel): boolean =>
   c.condition === undefined && c.projects.length === c.input.fields.length && c.projects.every((p, i) => isRef(p, i)) && c.fields.every((f, i) => f.name === c.input.fields[i]!.name)
@@ -161,24 +208,6 @@ const mergeCalc = (c: CalcRel): Rel | undefined => {
   return { kind: 'calc', input: inner.input, projects, fields: c.fields, ...(condition === undefined ? {} : { condition }) }
 }
 
-/** `r` over the fields of a join's two inputs (side 0 left, side 1 right, each typed as its input's field), from `r` over the join's output fields. */
-const twoSided = (r: Rex, j: JoinRel): Rex => {
-  const lw = j.left.fields.length
-  switch (r.kind) {
-    case 'input':
-      if (r.side !== 0) return r
-      return r.index < lw ? { ...r, type: j.left.fields[r.index]!.type } : { ...r, side: 1, index: r.index - lw, type: j.right.fields[r.index - lw]!.type }
-    case 'literal':
-      return r
-    case 'field':
-      return { ...r, expr: twoSided(r.expr, j) }
-    case 'call':
-      return { ...r, args: r.args.map((a) => twoSided(a, j)) }
-    case 'udf':
-      return { ...r, args: r.args.map((a) => twoSided(a, j)) }
-  }
-}
-
 /**
  * A filter over an INNER join goes into it (Flink's `FilterJoinRule`): a conjunct on one input's
  * fields filters that input before the join, `l.a = r.b` becomes a join key, and any other
@@ -193,9 +222,7 @@ const filterIntoJoinRule = (c: CalcRel): Rel | undefined => {
   const keep: Rex[] = []
   const leftOnly: Rex[] = []
   const rightOnly: Rex[] = []
-  const both: Rex[] = []
-  const leftKeys = [...j.leftKeys]
-  const rightKeys = [...j.rightKeys]
+  const across: Rex[] = []
   for (const x of splitAnd(c.condition)) {
     const refs = [...refsOf(x)]
     const onLeft = refs.some((i) => i < lw)
@@ -203,15 +230,13 @@ const filterIntoJoinRule = (c: CalcRel): Rel | undefined => {
     if (isNonDeterministic(x) || (!onLeft && !onRight)) keep.push(x)
     else if (!onRight) leftOnly.push(x)
     else if (!onLeft) rightOnly.push(remapRefs(x, (i) => i - lw))
-    else {
-      const [a, b] = x.kind === 'call' && x.op === '=' && x.args.length === 2 ? (x.args as [Rex, Rex]) : [undefined, undefined]
-      if (isRef(a) && isRef(b) && (a.index < lw) !== (b.index < lw) && j.left.fields.concat(j.right.fields)[a.index]!.type.kind === j.left.fields.concat(j.right.fields)[b.index]!.type.kind) {
-        const [l, r] = a.index < lw ? [a.index, b.index] : [b.index, a.index]
-        leftKeys.push(l)
-        rightKeys.push(r - lw)
-      } else both.push(twoSided(x, j))
-    }
+    else across.push(x)
   }
+  // the same split into keys and the rest as an ON condition's
+  const keys = analyzeJoinCondition(andAll(across), lw)
+  const leftKeys = [...j.leftKeys, ...keys.leftKeys]
+  const rightKeys = [...j.rightKeys, ...keys.rightKeys]
+  const both = keys.rest.map((x) => toTwoSided(x, lw, (side, i) => (side === 0 ? j.left : j.right).fields[i]!.type))
   if (leftOnly.length === 0 && rightOnly.length === 0 && both.length === 0 && leftKeys.length === j.leftKeys.length) return undefined
   const filtered = (input: Rel, conds: readonly Rex[]): Rel => {
     const cond = andAll(conds)

@@ -33,6 +33,7 @@ import { formatExpr } from '../sql/format-sql.js'
 import { commonType } from '../types/coercion.js'
 import { DataTypes, isRowtime, isTimeAttribute, formatType, withNullability, type DataType } from '../types/data-type.js'
 import { exprKey, fail, stage, unwrap } from './problems.js'
+import { analyzeJoinCondition, andAll, toTwoSided } from './rules.js'
 import type { CalcRel, Field, OverFrame, Rel, SortKey, WindowSpec, WindowTvfRel } from './rel.js'
 import { systemRuntime } from '../expr/runtime.js'
 
@@ -366,11 +367,6 @@ export const declaredOrder = (t: CatalogTable, input: Rel, env: PlannerEnv): Rel
 // joins
 // ---------------------------------------------------------------------------------------------
 
-const splitConjuncts = (r: Rex): Rex[] => (r.kind === 'call' && r.op === 'AND' ? r.args.flatMap(splitConjuncts) : [r])
-
-const andAll = (rs: readonly Rex[]): Rex | undefined =>
-  rs.length === 0 ? undefined : rs.reduce((a, b) => call('AND', [a, b], DataTypes.BOOLEAN(a.type.nullable || b.type.nullable)))
-
 /** Which sides a (combined-row) expression reads: bit 1 left, bit 2 right. */
 const sidesOf = (r: Rex, leftWidth: number): number => {
   switch (r.kind) {
@@ -382,22 +378,6 @@ const sidesOf = (r: Rex, leftWidth: number): number => {
       return sidesOf(r.expr, leftWidth)
     default:
       return r.args.reduce((m, a) => m | sidesOf(a, leftWidth), 0)
-  }
-}
-
-/** The expression over (left side 0, right side 1) instead of the combined row. */
-export const toTwoSided = (r: Rex, leftWidth: number): Rex => {
-  switch (r.kind) {
-    case 'input':
-      return r.index < leftWidth ? r : inputRef(r.index - leftWidth, r.type, 1)
-    case 'literal':
-      return r
-    case 'field':
-      return { ...r, expr: toTwoSided(r.expr, leftWidth) }
-    case 'call':
-      return { ...r, args: r.args.map((a) => toTwoSided(a, leftWidth)) }
-    case 'udf':
-      return { ...r, args: r.args.map((a) => toTwoSided(a, leftWidth)) }
   }
 }
 
@@ -415,30 +395,6 @@ export const shiftRefs = (r: Rex, by: number): Rex => {
     case 'udf':
       return { ...r, args: r.args.map((a) => shiftRefs(a, by)) }
   }
-}
-
-/** Equi-join keys (`l.a = r.b`, both plain field references) and the rest of a join condition. */
-export const analyzeJoinCondition = (cond: Rex | undefined, leftWidth: number): { leftKeys: number[]; rightKeys: number[]; rest: Rex[] } => {
-  const leftKeys: number[] = []
-  const rightKeys: number[] = []
-  const rest: Rex[] = []
-  for (const c of cond === undefined ? [] : splitConjuncts(cond)) {
-    if (c.kind === 'call' && c.op === '=' && isInputRef(c.args[0]!) && isInputRef(c.args[1]!)) {
-      const [a, b] = c.args as [Extract<Rex, { kind: 'input' }>, Extract<Rex, { kind: 'input' }>]
-      if (a.index < leftWidth && b.index >= leftWidth) {
-        leftKeys.push(a.index)
-        rightKeys.push(b.index - leftWidth)
-        continue
-      }
-      if (b.index < leftWidth && a.index >= leftWidth) {
-        leftKeys.push(b.index)
-        rightKeys.push(a.index - leftWidth)
-        continue
-      }
-    }
-    rest.push(c)
-  }
-  return { leftKeys, rightKeys, rest }
 }
 
 const convertJoin = (ref: JoinTableRef, ctx: QueryCtx): Relation => {
